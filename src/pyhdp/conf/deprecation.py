@@ -1,0 +1,78 @@
+"""Deprecated configuration keys and their current names (Hadoop's deprecation table)."""
+
+from __future__ import annotations
+
+import logging
+
+DEPRECATED_KEYS: dict[str, str] = {
+    "fs.default.name": "fs.defaultFS",
+    "dfs.block.size": "dfs.blocksize",
+    "dfs.name.dir": "dfs.namenode.name.dir",
+    "dfs.name.edits.dir": "dfs.namenode.edits.dir",
+    "dfs.data.dir": "dfs.datanode.data.dir",
+    "dfs.http.address": "dfs.namenode.http-address",
+    "dfs.https.address": "dfs.namenode.https-address",
+    "dfs.secondary.http.address": "dfs.namenode.secondary.http-address",
+    "dfs.permissions": "dfs.permissions.enabled",
+    "dfs.permissions.supergroup": "dfs.permissions.superusergroup",
+    "dfs.umaskmode": "fs.permissions.umask-mode",
+    "dfs.replication.min": "dfs.namenode.replication.min",
+    "dfs.replication.interval": "dfs.namenode.redundancy.interval.seconds",
+    "dfs.namenode.replication.interval": "dfs.namenode.redundancy.interval.seconds",
+    "dfs.safemode.threshold.pct": "dfs.namenode.safemode.threshold-pct",
+    "dfs.safemode.extension": "dfs.namenode.safemode.extension",
+    "heartbeat.recheck.interval": "dfs.namenode.heartbeat.recheck-interval",
+    "fs.checkpoint.dir": "dfs.namenode.checkpoint.dir",
+    "fs.checkpoint.edits.dir": "dfs.namenode.checkpoint.edits.dir",
+    "fs.checkpoint.period": "dfs.namenode.checkpoint.period",
+    "io.bytes.per.checksum": "dfs.bytes-per-checksum",
+    "dfs.max.objects": "dfs.namenode.max.objects",
+    "dfs.access.time.precision": "dfs.namenode.accesstime.precision",
+    "dfs.balance.bandwidthPerSec": "dfs.datanode.balance.bandwidthPerSec",
+    "dfs.datanode.max.xcievers": "dfs.datanode.max.transfer.threads",
+    "dfs.socket.timeout": "dfs.client.socket-timeout",
+    "dfs.write.packet.size": "dfs.client-write-packet-size",
+    "dfs.backup.address": "dfs.namenode.backup.address",
+    "topology.script.file.name": "net.topology.script.file.name",
+    "hadoop.native.lib": "io.native.lib.available",
+    # MapReduce (Hadoop 1 names)
+    "mapred.job.tracker": "mapreduce.jobtracker.address",
+    "mapred.reduce.tasks": "mapreduce.job.reduces",
+    "mapred.map.tasks": "mapreduce.job.maps",
+    "mapred.job.name": "mapreduce.job.name",
+    "mapred.output.compress": "mapreduce.output.fileoutputformat.compress",
+    "mapred.output.compression.codec": "mapreduce.output.fileoutputformat.compress.codec",
+    "mapred.compress.map.output": "mapreduce.map.output.compress",
+    "mapred.min.split.size": "mapreduce.input.fileinputformat.split.minsize",
+    "mapred.max.split.size": "mapreduce.input.fileinputformat.split.maxsize",
+    "io.sort.mb": "mapreduce.task.io.sort.mb",
+    "io.sort.factor": "mapreduce.task.io.sort.factor",
+    "io.sort.spill.percent": "mapreduce.map.sort.spill.percent",
+    "mapred.map.max.attempts": "mapreduce.map.maxattempts",
+    "mapred.reduce.max.attempts": "mapreduce.reduce.maxattempts",
+    "mapred.textoutputformat.separator": "mapreduce.output.textoutputformat.separator",
+    "mapred.local.dir": "mapreduce.cluster.local.dir",
+    "map.input.file": "mapreduce.map.input.file",
+    "mapred.task.id": "mapreduce.task.attempt.id",
+    "mapred.tip.id": "mapreduce.task.id",
+    "mapred.job.id": "mapreduce.job.id",
+    "mapred.map.tasks.speculative.execution": "mapreduce.map.speculative",
+    "mapred.reduce.tasks.speculative.execution": "mapreduce.reduce.speculative",
+    "mapred.reduce.slowstart.completed.maps": "mapreduce.job.reduce.slowstart.completedmaps",
+    "mapred.queue.name": "mapreduce.job.queuename",
+    "user.name": "mapreduce.job.user.name",
+    "mapred.job.priority": "mapreduce.job.priority",
+}
+
+_warned: set[str] = set()
+
+
+def canonical(key: str) -> str:
+    """The current name of ``key``; warns once per process when ``key`` is deprecated."""
+    new = DEPRECATED_KEYS.get(key)
+    if new is None:
+        return key
+    if key not in _warned:
+        _warned.add(key)
+        logging.getLogger("Configuration.deprecation").info("%s is deprecated. Instead, use %s", key, new)
+    return new

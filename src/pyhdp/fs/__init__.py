@@ -1,0 +1,1 @@
+"""File systems: the interface (``base``), the scheme registry, and the backends."""
