@@ -1,0 +1,295 @@
+"""Map side: collect, partition, sort, spill, combine and merge (Hadoop's ``MapOutputBuffer``).
+
+Records arrive in batches (``add_batch(keys, values)``) and are held as Python objects;
+their size is estimated per batch (key/value bytes plus a per-record overhead) and a spill
+happens when the estimate reaches ``mapreduce.task.io.sort.mb`` ×
+``mapreduce.map.sort.spill.percent``.  A spill sorts each partition with ``list.sort`` and
+writes a MapOutput file; with a combiner, records are first grouped by key in a dict
+(cheaper than sorting duplicates), the combiner runs per group and only its output is
+partitioned and sorted.  At the end spills are merged per partition (``merge.py``), the
+combiner running again when there were at least ``mapreduce.map.combine.minspills``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import marshal
+import os
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from pyhdp.mapreduce.counters import Counters
+from pyhdp.mapreduce.mapoutput import MapOutputWriter, read_index, read_segment
+from pyhdp.mapreduce.merge import merge_passes, merge_runs, record_key
+
+#: estimated Python bytes per buffered record beyond its key/value bytes
+RECORD_OVERHEAD = 120
+
+
+def hadoop_hash(data: bytes) -> int:
+    """``WritableComparator.hashBytes``: ``h = 31*h + b`` over signed bytes, 32-bit, from 1."""
+    h = 1
+    for b in data:
+        h = (31 * h + (b - 256 if b > 127 else b)) & 0xFFFFFFFF
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+class HashPartitioner:
+    """Hadoop's ``HashPartitioner`` over ``Text`` keys: ``(hash & MAX_INT) % R``, memoised."""
+
+    def __init__(self, **_: Any):
+        self._memo: dict[bytes, int] = {}
+        self._r = 0
+
+    def partition(self, key: bytes, r: int) -> int:
+        return (hadoop_hash(key) & 0x7FFFFFFF) % r
+
+    def partition_batch(self, keys: list[bytes], r: int) -> list[int]:
+        memo = self._memo
+        if r != self._r:
+            memo.clear()
+            self._r = r
+        get = memo.get
+        parts = [get(k, -1) for k in keys]
+        if -1 in parts:
+            for i, p in enumerate(parts):
+                if p < 0:
+                    k = keys[i]
+                    p = memo.get(k)
+                    if p is None:
+                        p = memo[k] = (hadoop_hash(k) & 0x7FFFFFFF) % r
+                        if len(memo) > 1_000_000:
+                            memo.clear()
+                    parts[i] = p
+        return parts
+
+
+class IllegalPartitionError(RuntimeError):
+    pass
+
+
+class MapOutputCollector:
+    """Buffers map output and produces ``file.out`` + ``file.out.index`` in ``out_dir``."""
+
+    def __init__(
+        self,
+        out_dir: str,
+        num_partitions: int,
+        counters: Counters,
+        partitioner: Any = None,
+        sort_key: Callable[[bytes], Any] | None = None,
+        combiner: Any = None,
+        sort_mb: int = 100,
+        spill_percent: float = 0.8,
+        factor: int = 10,
+        min_spills_for_combine: int = 3,
+    ):
+        self.out_dir = out_dir
+        self.r = max(num_partitions, 1)
+        self.counters = counters
+        self.partitioner = partitioner or HashPartitioner()
+        self.sort_key = sort_key
+        self.combiner = combiner
+        self.limit = max(int(sort_mb * (1 << 20) * spill_percent), 1)
+        self.factor = factor
+        self.min_spills = min_spills_for_combine
+        self.keys: list[bytes] = []
+        self.values: list = []
+        self.size = 0
+        self.spills: list[str] = []
+        self.out_records = 0
+        self.out_bytes = 0
+        self.spilled_records = 0
+        self.combine_in = 0
+        self.combine_out = 0
+
+    # ------------------------------------------------------------------ collect
+    def add_batch(self, keys: list[bytes], values: list) -> None:
+        n = len(keys)
+        if not n:
+            return
+        if len(values) != n:
+            raise ValueError("keys and values differ in length")
+        try:
+            kbytes = sum(map(len, keys))
+        except TypeError:
+            bad = next(k for k in keys if not isinstance(k, bytes))
+            raise TypeError(f"map output keys must be bytes, got {type(bad).__name__}: {bad!r}") from None
+        v0 = values[0]
+        if type(v0) is bytes:
+            try:
+                vbytes = sum(map(len, values))
+            except TypeError:
+                vbytes = _value_bytes(values)
+        else:
+            vbytes = _value_bytes(values)
+        self.out_records += n
+        self.out_bytes += kbytes + vbytes
+        self.keys.extend(keys)
+        self.values.extend(values)
+        self.size += kbytes + vbytes + RECORD_OVERHEAD * n
+        if self.size >= self.limit:
+            self.spill()
+
+    def add(self, key: bytes, value: Any) -> None:
+        self.add_batch([key], [value])
+
+    # ------------------------------------------------------------------ spill
+    def _partition(self, keys: list[bytes]) -> list[int] | None:
+        if self.r == 1:
+            return None
+        parts = self.partitioner.partition_batch(keys, self.r)
+        lo, hi = min(parts), max(parts)
+        if lo < 0 or hi >= self.r:
+            bad = next(i for i, p in enumerate(parts) if p < 0 or p >= self.r)
+            raise IllegalPartitionError(f"Illegal partition for {keys[bad]!r} ({parts[bad]})")
+        return parts
+
+    def _combine_groups(self, groups) -> list:
+        out = []
+        for k, v in self.combiner.combine(groups):
+            out.append((k, v))
+        return out
+
+    def _buckets(self) -> list[list]:
+        """Per-partition lists of (key, value), combined if there is a combiner."""
+        keys, values = self.keys, self.values
+        r = self.r
+        if self.combiner is not None:
+            groups: dict[bytes, list] = {}
+            get = groups.get
+            for k, v in zip(keys, values):
+                lst = get(k)
+                if lst is None:
+                    groups[k] = [v]
+                else:
+                    lst.append(v)
+            self.combine_in += len(keys)
+            combined = self._combine_groups(groups.items())
+            self.combine_out += len(combined)
+            records = combined
+            rkeys = [rec[0] for rec in records]
+        else:
+            records = list(zip(keys, values))
+            rkeys = keys
+        parts = self._partition(rkeys)
+        if parts is None:
+            return [records]
+        buckets: list[list] = [[] for _ in range(r)]
+        appends = [b.append for b in buckets]
+        for rec, p in zip(records, parts):
+            appends[p](rec)
+        return buckets
+
+    def spill(self) -> None:
+        if not self.keys:
+            return
+        buckets = self._buckets()
+        self.keys = []
+        self.values = []
+        self.size = 0
+        kf = record_key(self.sort_key)
+        path = os.path.join(self.out_dir, f"spill{len(self.spills)}.out")
+        w = MapOutputWriter(path, self.r)
+        for p, bucket in enumerate(buckets):
+            bucket.sort(key=kf)
+            w.start_partition(p)
+            w.write_records(bucket)
+            w.end_partition()
+        w.close()
+        self.spilled_records += w.records
+        self.spills.append(path)
+
+    # ------------------------------------------------------------------ finish
+    def flush(self) -> str:
+        """Spill what is left and merge spills; returns the path of ``file.out``."""
+        final = os.path.join(self.out_dir, "file.out")
+        self.spill()
+        if not self.spills:
+            w = MapOutputWriter(final, self.r)
+            w.close()
+        elif len(self.spills) == 1:
+            os.replace(self.spills[0], final)
+            os.replace(self.spills[0] + ".index", final + ".index")
+        else:
+            self._merge_spills(final)
+        self._count()
+        return final
+
+    def _merge_spills(self, final: str) -> None:
+        indexes = {p: read_index(p + ".index") for p in self.spills}
+        use_combiner = self.combiner is not None and len(self.spills) >= self.min_spills
+        w = MapOutputWriter(final, self.r)
+        tmp = os.path.join(self.out_dir, "merge-tmp")
+        os.makedirs(tmp, exist_ok=True)
+        for p in range(self.r):
+            segs = [
+                (lambda path=path, p=p: read_segment(path, p, indexes[path]))
+                for path in self.spills
+                if indexes[path][p][1]
+            ]
+            w.start_partition(p)
+            if segs:
+                segs = merge_passes(segs, self.factor, tmp, self.sort_key, self._count_spilled)
+                merged = merge_runs([iter(s()) for s in segs], self.sort_key)
+                if use_combiner:
+                    merged = self._combine_stream(merged)
+                for block in merged:
+                    w.write_records(block)
+            w.end_partition()
+        w.close()
+        self.spilled_records += w.records
+        for path in self.spills:
+            os.unlink(path)
+            os.unlink(path + ".index")
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
+
+    def _count_spilled(self, n: int) -> None:
+        self.spilled_records += n
+
+    def _combine_stream(self, blocks):
+        """Run the combiner over a merged stream, block by block (groups may span blocks)."""
+        kf = itemgetter(0)
+        records = itertools.chain.from_iterable(blocks)
+        out: list = []
+        batch: list = []
+        for k, grp in itertools.groupby(records, key=kf):
+            vals = [r[1] for r in grp]
+            self.combine_in += len(vals)
+            batch.append((k, vals))
+            if len(batch) >= 4096:
+                res = self._combine_groups(batch)
+                self.combine_out += len(res)
+                res.sort(key=record_key(self.sort_key))
+                out.extend(res)
+                batch = []
+                if len(out) >= 16384:
+                    yield out
+                    out = []
+        if batch:
+            res = self._combine_groups(batch)
+            self.combine_out += len(res)
+            res.sort(key=record_key(self.sort_key))
+            out.extend(res)
+        if out:
+            yield out
+
+    def _count(self) -> None:
+        c = self.counters
+        c.task("MAP_OUTPUT_RECORDS", self.out_records)
+        c.task("MAP_OUTPUT_BYTES", self.out_bytes)
+        c.task("SPILLED_RECORDS", self.spilled_records)
+        c.task("COMBINE_INPUT_RECORDS", self.combine_in)
+        c.task("COMBINE_OUTPUT_RECORDS", self.combine_out)
+        final = os.path.join(self.out_dir, "file.out")
+        c.task("MAP_OUTPUT_MATERIALIZED_BYTES", os.path.getsize(final))
+
+
+def _value_bytes(values: list) -> int:
+    try:
+        return len(marshal.dumps(values)) - 5
+    except ValueError:
+        return 16 * len(values)
