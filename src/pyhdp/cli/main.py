@@ -75,6 +75,8 @@ TABLES: dict[str, dict[str, Sub]] = {
     "pyhdp": {
         "doctor": Sub("pyhdp.cli.doctor:run", help="check configuration, store, daemons and workers"),
         "version": COMMON["version"],
+        "cluster": Sub("pyhdp.cluster.cli:run", help="workers of the cluster: sync the conf dir, exec a command, list hosts"),
+        "selftest-daemon": Sub("pyhdp.cluster.testdaemon:run", help="(testing) a process that idles until stopped, for --daemon"),
     },
 }
 
@@ -176,7 +178,9 @@ def main(prog: str, argv: list[str] | None = None) -> int:
         return 1
     if opts.daemon and not os.environ.get("PYHDP_DAEMON_CHILD"):
         sub = Sub("pyhdp.cluster.daemon_cli:run", tool=False)
-        args = [prog, name, opts.daemon, *( ["--workers"] if opts.workers else []), *args]
+        args = [prog, name, opts.daemon, *( ["--workers"] if opts.workers else []),
+                *(["--hostnames", opts.hostnames] if opts.hostnames else []),
+                *(["--hosts", opts.hosts] if opts.hosts else []), *args]
     return runtime.run_target(prog, name, sub.target, args, opts, tool=sub.tool, debug=debug)
 
 
