@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 DEPRECATED_KEYS: dict[str, str] = {
     "fs.default.name": "fs.defaultFS",
     "dfs.block.size": "dfs.blocksize",
@@ -66,13 +64,22 @@ DEPRECATED_KEYS: dict[str, str] = {
 
 _warned: set[str] = set()
 
+#: Logger name as Hadoop's (shown as ``Configuration.deprecation`` by the console layout).
+LOGGER = "org.apache.hadoop.conf.Configuration.deprecation"
+
 
 def canonical(key: str) -> str:
-    """The current name of ``key``; warns once per process when ``key`` is deprecated."""
+    """The current name of ``key``; logs Hadoop's deprecation message once per process when
+    ``key`` is deprecated: ``INFO Configuration.deprecation: <old> is deprecated. Instead, use <new>``."""
     new = DEPRECATED_KEYS.get(key)
     if new is None:
         return key
     if key not in _warned:
         _warned.add(key)
-        logging.getLogger("Configuration.deprecation").info("%s is deprecated. Instead, use %s", key, new)
+        import logging
+
+        logging.getLogger(LOGGER).info("%s is deprecated. Instead, use %s", key, new)
     return new
+
+
+warn_deprecated = canonical
