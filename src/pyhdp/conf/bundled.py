@@ -37,7 +37,9 @@ def _crcs(sources: dict[str, bytes]) -> dict[str, int]:
     return {name: zlib.crc32(data) for name, data in sources.items()}
 
 
-def parse_sources(sources: dict[str, bytes]) -> tuple[dict[str, tuple[dict[str, str], list[str]]], dict[str, str]]:
+def parse_sources(
+    sources: dict[str, bytes],
+) -> tuple[dict[str, tuple[dict[str, str], list[str]]], dict[str, str]]:
     """Parse the YAML files: ``({name: (values, finals)}, descriptions)``."""
     from pyhdp.conf.loader import parse_yaml_text
 
@@ -63,6 +65,7 @@ def compiled_text(sources: dict[str, bytes]) -> str:
     defaults, _descriptions = parse_sources(sources)
     return (
         "# Generated from the *-default.yaml files by pyhdp.conf.bundled; do not edit.\n"
+        "# fmt: off\n"
         "# The YAML files are the source of truth; this module is regenerated when they change.\n"
         f"CRCS = {_crcs(sources)!r}\n"
         f"DEFAULTS = {defaults!r}\n"

@@ -93,7 +93,9 @@ class Configuration:
             self._set_from_resource(key, value, source, final, line)
         self.resources.append(source)
 
-    def _set_from_resource(self, key: str, value: str | None, source: str, final: bool, line: int = 0) -> None:
+    def _set_from_resource(
+        self, key: str, value: str | None, source: str, final: bool, line: int = 0
+    ) -> None:
         key = key.strip()
         if key in DEPRECATED_KEYS:
             key = warn_deprecated(key)
@@ -188,7 +190,7 @@ class Configuration:
     def with_prefix(self, prefix: str) -> dict[str, str]:
         """Expanded values of the keys starting with ``prefix``, the prefix removed
         (Hadoop's ``getPropsWithPrefix``)."""
-        return {k[len(prefix):]: self.get(k) or "" for k in sorted(self._props) if k.startswith(prefix)}
+        return {k[len(prefix) :]: self.get(k) or "" for k in sorted(self._props) if k.startswith(prefix)}
 
     def copy(self) -> Configuration:
         new = Configuration(load_defaults=False)
@@ -245,7 +247,9 @@ class Configuration:
 
     # ------------------------------------------------------------------ typed getters
     def _bad(self, key: str, value: str, what: str) -> ConfigError:
-        return ConfigError(f'Invalid value for {canonical(key)} in {self.where(key)}: "{value}" is not {what}')
+        return ConfigError(
+            f'Invalid value for {canonical(key)} in {self.where(key)}: "{value}" is not {what}'
+        )
 
     def get_trimmed(self, key: str, default: str | None = None) -> str | None:
         value = self.get(key)
@@ -292,7 +296,9 @@ class Configuration:
         try:
             return parse_size(value)
         except ValueError:
-            raise self._bad(key, value, "a size (a number with an optional suffix k, m, g, t, p or e)") from None
+            raise self._bad(
+                key, value, "a size (a number with an optional suffix k, m, g, t, p or e)"
+            ) from None
 
     get_long_bytes = get_size
 
@@ -307,7 +313,9 @@ class Configuration:
         try:
             ms = parse_duration_ms(value, unit)
         except ValueError:
-            raise self._bad(key, value, "a duration (a number with an optional unit ns, us, ms, s, m, h or d)") from None
+            raise self._bad(
+                key, value, "a duration (a number with an optional unit ns, us, ms, s, m, h or d)"
+            ) from None
         return ms / _TIME_SUFFIX_MS[result_unit]
 
     get_time_duration = get_duration
@@ -458,7 +466,11 @@ def site_file(directory: str, name: str) -> str | None:
 
     A directory holding two versions of the same file is an error naming both.
     """
-    found = [p for p in (os.path.join(directory, name + ext) for ext in (".yaml", ".yml", ".xml")) if os.path.exists(p)]
+    found = [
+        p
+        for p in (os.path.join(directory, name + ext) for ext in (".yaml", ".yml", ".xml"))
+        if os.path.exists(p)
+    ]
     if len(found) > 1:
         raise ConfigError(
             f"both {found[0]} and {found[1]} exist: keep only one of them "

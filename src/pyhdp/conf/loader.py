@@ -119,11 +119,15 @@ def _value(node, path: str, key: str, yaml) -> str | None:
         parts = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode):
-                raise ConfigError(f"{path}:{item.start_mark.line + 1}: a list in the value of {key} may only hold scalars")
+                raise ConfigError(
+                    f"{path}:{item.start_mark.line + 1}: a list in the value of {key} may only hold scalars"
+                )
             parts.append(_value(item, path, key, yaml) or "")
         return ",".join(parts)
     kind = "a mapping" if isinstance(node, yaml.MappingNode) else type(node).__name__
-    raise ConfigError(f"{path}:{line}: the value of {key} is {kind}; it must be a string, number, boolean or list")
+    raise ConfigError(
+        f"{path}:{line}: the value of {key} is {kind}; it must be a string, number, boolean or list"
+    )
 
 
 def _list_property(item, index: int, path: str, yaml) -> Entry:
@@ -142,8 +146,14 @@ def _list_property(item, index: int, path: str, yaml) -> Entry:
     name_node = fields.get("name")
     if name_node is None:
         raise ConfigError(f"{path}:{line}: property #{index} has no name")
-    if not isinstance(name_node, yaml.ScalarNode) or not name_node.value.strip() or name_node.tag.endswith(":null"):
-        raise ConfigError(f"{path}:{name_node.start_mark.line + 1}: the name of property #{index} must be a non-empty string")
+    if (
+        not isinstance(name_node, yaml.ScalarNode)
+        or not name_node.value.strip()
+        or name_node.tag.endswith(":null")
+    ):
+        raise ConfigError(
+            f"{path}:{name_node.start_mark.line + 1}: the name of property #{index} must be a non-empty string"
+        )
     name = name_node.value.strip()
     value = _value(fields["value"], path, name, yaml) if "value" in fields else None
     final = False
@@ -245,7 +255,9 @@ def parse_xml_document(data: bytes, path: str, depth: int = 0) -> XmlDocument:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as e:
-        raise ConfigError(f"{path}:{e.lineno}: malformed XML: {expat.ErrorString(e.code)} (column {e.offset + 1})") from None
+        raise ConfigError(
+            f"{path}:{e.lineno}: malformed XML: {expat.ErrorString(e.code)} (column {e.offset + 1})"
+        ) from None
     return doc
 
 
@@ -310,7 +322,12 @@ def _cache_get(path: str, st: os.stat_result) -> list[Entry] | None:
             stored_path, mtime, size, ino, entries = marshal.load(f)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if stored_path != os.path.abspath(path) or mtime != st.st_mtime_ns or size != st.st_size or ino != st.st_ino:
+    if (
+        stored_path != os.path.abspath(path)
+        or mtime != st.st_mtime_ns
+        or size != st.st_size
+        or ino != st.st_ino
+    ):
         return None
     if not os.access(path, os.R_OK):
         return None  # the file became unreadable: report it as read_file would
