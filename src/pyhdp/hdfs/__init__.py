@@ -1,0 +1,1 @@
+"""The pyhdp distributed file system: NameNode core, DataNode block store, client."""

@@ -1,0 +1,1 @@
+"""DataNode side: the block store and checksums."""

@@ -1,0 +1,1 @@
+"""The NameNode core: namespace in SQLite, permissions, quotas, leases, safe mode."""
