@@ -1,0 +1,320 @@
+"""Engine components that run Streaming commands (Hadoop's PipeMapper, PipeReducer, PipeCombiner).
+
+Each is created in the task process from ``Component("pyhdp.mapreduce.streaming.task:X", args)``.
+Settings come from the task's configuration, under Hadoop's keys (``stream.*``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pyhdp.mapreduce.streaming import command as cmdmod
+from pyhdp.mapreduce.streaming.pipe import Reporter, StreamingTaskError, pump, start_process
+from pyhdp.mapreduce.streaming.records import join_group, join_pairs, parse_lines, to_bytes
+
+LOG = logging.getLogger("streaming.PipeMapRed")
+
+#: Hadoop's write buffer in front of the command's stdin (PipeMapRed: 128 KiB); a command
+#: that quits early fails only when more input than this was still waiting for it.
+CLIENT_BUFFER = 128 * 1024
+
+#: deprecated names Hadoop also exports (the task conf is passed through setDeprecatedProperties)
+ENV_ALIASES = {
+    "mapreduce_map_input_file": "map_input_file",
+    "mapreduce_map_input_start": "map_input_start",
+    "mapreduce_map_input_length": "map_input_length",
+    "mapreduce_task_attempt_id": "mapred_task_id",
+    "mapreduce_task_id": "mapred_tip_id",
+    "mapreduce_task_partition": "mapred_task_partition",
+    "mapreduce_task_ismap": "mapred_task_is_map",
+    "mapreduce_job_id": "mapred_job_id",
+    "mapreduce_job_user_name": "user_name",
+    "mapreduce_job_name": "mapred_job_name",
+    "mapreduce_job_reduces": "mapred_reduce_tasks",
+    "mapreduce_output_fileoutputformat_outputdir": "mapred_output_dir",
+    "mapreduce_task_output_dir": "mapred_work_output_dir",
+}
+
+
+_current: list[Any] = [None]
+
+
+def current_context() -> Any:
+    """The context of the map task running in this process (combiners get no context of their own)."""
+    return _current[0]
+
+
+def conf_str(conf: Any, key: str, default: str) -> str:
+    value = conf.get(key) if conf is not None else None
+    return default if value is None else value
+
+
+def conf_int(conf: Any, key: str, default: int) -> int:
+    value = conf.get(key) if conf is not None else None
+    try:
+        return int(str(value).strip()) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def conf_bool(conf: Any, key: str, default: bool) -> bool:
+    value = conf.get(key) if conf is not None else None
+    if value is None or str(value).strip() == "":
+        return default
+    return str(value).strip().lower() == "true"
+
+
+def _sep(conf: Any, key: str) -> bytes:
+    return conf_str(conf, key, "\t").encode("utf-8")
+
+
+def task_environment(ctx: Any) -> dict[str, str]:
+    """The command's environment for this task (job conf, task variables, -cmdenv)."""
+    conf = ctx.conf
+    items: dict[str, str] = {}
+    if conf is not None:
+        for key, value in conf.items():
+            items[key] = "" if value is None else str(value)
+    task_env = {cmdmod.safe_env_name(k): str(v) for k, v in (getattr(ctx, "env", None) or {}).items()}
+    for new, old in ENV_ALIASES.items():
+        if new in task_env and old not in task_env:
+            task_env[old] = task_env[new]
+    env = cmdmod.build_environment(
+        items,
+        task_env,
+        ctx.work_dir,
+        conf_str(conf, "stream.addenvironment", ""),
+        conf_int(conf, "stream.jobconf.truncate.limit", -1),
+    )
+    return env
+
+
+def _command_argv(cmd: str, ctx: Any, env: dict[str, str]) -> list[str]:
+    argv = cmdmod.split_args(cmd)
+    argv = cmdmod.resolve_program(argv, ctx.work_dir, env.get("PATH"))
+    LOG.info("PipeMapRed exec %s", "[" + ", ".join(argv) + "]")
+    return argv
+
+
+def _reporter(ctx: Any) -> Reporter:
+    counters = getattr(ctx, "counters", None)
+    incr = getattr(counters, "incr", None) if counters is not None else None
+    set_status = getattr(ctx, "set_status", None)
+    return Reporter(conf_str(ctx.conf, "stream.stderr.reporter.prefix", "reporter:"), incr, set_status)
+
+
+def _check_result(result, ctx: Any, role: str, buffer: int) -> None:
+    """Hadoop's verdict on a finished command: broken pipe, non-zero exit."""
+    if result.broken_pipe and result.unsent > buffer:
+        if role == "reduce":
+            state = (
+                "subprocess exited successfully"
+                if result.returncode == 0
+                else (f"subprocess exited with error code {result.returncode}")
+            )
+            raise StreamingTaskError(
+                f"java.io.IOException: {state}\nR/W/S=?/?/? in:NA [rec/s] out:NA [rec/s]\nBroken pipe",
+                result.stderr_tail,
+            )
+        raise StreamingTaskError("java.io.IOException: Broken pipe", result.stderr_tail)
+    if result.returncode != 0:
+        code = result.returncode if result.returncode > 0 else 128 - result.returncode
+        if conf_bool(ctx.conf, "stream.non.zero.exit.is.failure", True):
+            raise StreamingTaskError(
+                f"java.lang.RuntimeException: PipeMapRed.waitOutputThreads(): subprocess failed with code {code}",
+                result.stderr_tail,
+            )
+        LOG.info(
+            "PipeMapRed.waitOutputThreads(): subprocess exited with code %d in "
+            "org.apache.hadoop.streaming.PipeMapRed",
+            code,
+        )
+
+
+def _raw_map_input(ctx: Any, ignore_key: bool, sep: bytes) -> Iterator[bytes]:
+    """What Hadoop's TextInputWriter writes to the mapper: ``value\\n`` or ``key SEP value\\n``."""
+    text_chunks = getattr(ctx, "text_chunks", None)
+    if ignore_key and text_chunks is not None:
+        try:
+            chunks = text_chunks()
+        except (NotImplementedError, TypeError, AttributeError):
+            chunks = None
+        if chunks is not None:
+            for chunk in chunks:
+                data = chunk.data
+                if not data:
+                    continue
+                if getattr(chunk, "delimiter", None) is None and b"\r" not in data:
+                    yield data if data.endswith(b"\n") else data + b"\n"
+                else:
+                    lines = chunk.lines()
+                    if lines:
+                        yield b"\n".join(lines) + b"\n"
+            return
+    for keys, values in ctx.record_batches():
+        if not keys:
+            continue
+        vals = [to_bytes(v) for v in values]
+        if ignore_key:
+            yield b"\n".join(vals) + b"\n"
+        else:
+            yield b"\n".join(map(sep.join, zip([to_bytes(k) for k in keys], vals, strict=False))) + b"\n"
+
+
+class PipeMapper:
+    """``-mapper CMD``: the split's records go to CMD's stdin, its stdout lines become map output."""
+
+    def __init__(self, command: str, ignore_key: bool | None = None, **_: Any):
+        self.command = command
+        self.ignore_key = ignore_key
+
+    def run_map(self, ctx: Any) -> None:
+        _current[0] = ctx
+        conf = ctx.conf
+        ignore_key = self.ignore_key
+        if conf is not None and conf.get("stream.map.input.ignoreKey") is not None:
+            ignore_key = conf_bool(conf, "stream.map.input.ignoreKey", True)
+        if ignore_key is None:
+            ignore_key = True
+        in_sep = _sep(conf, "stream.map.input.field.separator")
+        out_sep = _sep(conf, "stream.map.output.field.separator")
+        nkeys = conf_int(conf, "stream.num.map.output.key.fields", 1)
+        env = task_environment(ctx)
+        argv = _command_argv(self.command, ctx, env)
+        reporter = _reporter(ctx)
+        proc = start_process(argv, env, ctx.work_dir)
+        emit_batch = ctx.emit_batch
+
+        def on_output(data: bytes) -> None:
+            keys, values = parse_lines(data, out_sep, nkeys)
+            if keys:
+                emit_batch(keys, values)
+
+        result = pump(proc, _raw_map_input(ctx, ignore_key, in_sep), on_output, reporter)
+        _check_result(result, ctx, "map", 2 * CLIENT_BUFFER)
+
+
+class StreamIdentityMapper:
+    """No ``-mapper``: Hadoop's IdentityMapper; with TextInputFormat the key is the byte offset."""
+
+    def __init__(self, numeric_keys: bool = True, **_: Any):
+        self.numeric_keys = numeric_keys
+
+    def run_map(self, ctx: Any) -> None:
+        _current[0] = ctx
+        for keys, values in ctx.record_batches():
+            if keys:
+                ctx.emit_batch([to_bytes(k) for k in keys], [to_bytes(v) for v in values])
+
+
+def _sorted_input(ctx: Any, sep: bytes) -> Iterator[bytes]:
+    """Reducer stdin: ``key SEP value\\n`` per record, in sorted order, big chunks."""
+    chunks = getattr(ctx, "sorted_chunks", None)
+    if chunks is not None:
+        pending: list[bytes] = []
+        size = 0
+        for chunk in chunks():
+            if not chunk:
+                continue
+            k0, v0 = chunk[0]
+            if type(k0) is not bytes or type(v0) is not bytes:
+                chunk = [(to_bytes(k), to_bytes(v)) for k, v in chunk]
+            data = join_pairs(chunk, sep)
+            pending.append(data)
+            size += len(data)
+            if size >= (1 << 20):
+                yield b"".join(pending)
+                pending, size = [], 0
+        if pending:
+            yield b"".join(pending)
+        return
+    for key, values in ctx.groups():
+        yield join_group(to_bytes(key), [to_bytes(v) for v in values], sep)
+
+
+class PipeReducer:
+    """``-reducer CMD``: sorted ``key\\tvalue`` lines to CMD's stdin, its stdout lines to the output."""
+
+    def __init__(self, command: str, **_: Any):
+        self.command = command
+
+    def run_reduce(self, ctx: Any) -> None:
+        conf = ctx.conf
+        in_sep = _sep(conf, "stream.reduce.input.field.separator")
+        out_sep = _sep(conf, "stream.reduce.output.field.separator")
+        nkeys = conf_int(
+            conf, "stream.num.reduce.output.key.fields", conf_int(conf, "stream.num.reduce.output.fields", 1)
+        )
+        env = task_environment(ctx)
+        argv = _command_argv(self.command, ctx, env)
+        reporter = _reporter(ctx)
+        proc = start_process(argv, env, ctx.work_dir)
+        emit_batch = ctx.emit_batch
+
+        def on_output(data: bytes) -> None:
+            keys, values = parse_lines(data, out_sep, nkeys)
+            if keys:
+                emit_batch(keys, values)
+
+        result = pump(proc, _sorted_input(ctx, in_sep), on_output, reporter)
+        _check_result(result, ctx, "reduce", CLIENT_BUFFER)
+
+
+class PipeCombiner:
+    """``-combiner CMD``: run per spill over its groups (Hadoop starts the command per combine)."""
+
+    def __init__(
+        self, command: str, conf: dict[str, str] | None = None, work_dir: str | None = None, **_: Any
+    ):
+        self.command = command
+        self.conf_items = conf or {}
+        self.work_dir = work_dir
+
+    def combine(self, groups: Iterable[tuple[bytes, list]]) -> list[tuple[bytes, bytes]]:
+        ctx = current_context()
+        conf = ctx.conf if ctx is not None else None
+        in_sep = _sep(conf, "stream.reduce.input.field.separator")
+        out_sep = _sep(conf, "stream.reduce.output.field.separator")
+        nkeys = conf_int(conf, "stream.num.reduce.output.key.fields", 1)
+        work_dir = getattr(ctx, "work_dir", None) or self.work_dir or os.getcwd()
+        if ctx is not None:
+            env = task_environment(ctx)
+        else:
+            env = cmdmod.build_environment(self.conf_items, {}, work_dir, None)
+        argv = cmdmod.resolve_program(cmdmod.split_args(self.command), work_dir, env.get("PATH"))
+        reporter = _reporter(ctx) if ctx is not None else Reporter()
+        proc = start_process(argv, env, work_dir)
+        out_keys: list[bytes] = []
+        out_values: list[bytes] = []
+
+        def feed() -> Iterator[bytes]:
+            pending: list[bytes] = []
+            size = 0
+            for key, values in groups:
+                data = join_group(to_bytes(key), [to_bytes(v) for v in values], in_sep)
+                pending.append(data)
+                size += len(data)
+                if size >= (1 << 20):
+                    yield b"".join(pending)
+                    pending, size = [], 0
+            if pending:
+                yield b"".join(pending)
+
+        def on_output(data: bytes) -> None:
+            keys, values = parse_lines(data, out_sep, nkeys)
+            out_keys.extend(keys)
+            out_values.extend(values)
+
+        result = pump(proc, feed(), on_output, reporter)
+        if ctx is not None:
+            _check_result(result, ctx, "reduce", CLIENT_BUFFER)
+        elif result.returncode != 0:
+            raise StreamingTaskError(
+                "java.lang.RuntimeException: PipeMapRed.waitOutputThreads(): subprocess failed with code "
+                f"{result.returncode}",
+                result.stderr_tail,
+            )
+        return list(zip(out_keys, out_values, strict=False))
