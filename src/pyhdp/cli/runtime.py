@@ -1,8 +1,15 @@
 """What every entry point shares: logging set-up, error reporting, running a target.
 
-Errors reach the user as one Hadoop-style line (``<prog>: <message>``) and an exit code;
-the Python traceback only with ``--debug`` or ``HADOOP_ROOT_LOGGER=DEBUG,...``.  A closed
-pipe (``hdfs dfs -cat f | head``) ends quietly; Ctrl-C exits 130 as FsShell does.
+Errors reach the user as one line and an exit code; the Python traceback only with
+``--debug`` or ``HADOOP_ROOT_LOGGER=DEBUG,...``.  A closed pipe (``hdfs dfs -cat f | head``)
+ends quietly; Ctrl-C exits 130 as FsShell does.
+
+Logging follows Hadoop's ``log4j.properties``: the root level comes from ``--loglevel LEVEL``
+or ``HADOOP_ROOT_LOGGER=LEVEL,appender`` (default ``INFO,console``) and lines look like
+``2026-11-28 16:20:01,123 INFO conf.Configuration: message`` (``%d{ISO8601} %p %c{2}: %m``).
+Loggers named like Hadoop's (``org.apache.hadoop.mapreduce.Job``, ``streaming.StreamJob``)
+therefore print INFO by default, as Hadoop's do; pyhdp's internal loggers (``pyhdp.*``)
+and chatty libraries stay at WARN unless a level is asked for explicitly.
 """
 
 from __future__ import annotations
@@ -10,10 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import traceback
 
 _LEVELS = {
-    "ALL": logging.NOTSET,
+    "ALL": logging.NOTSET + 1,
     "TRACE": logging.DEBUG,
     "DEBUG": logging.DEBUG,
     "INFO": logging.INFO,
@@ -23,48 +29,86 @@ _LEVELS = {
     "FATAL": logging.CRITICAL,
     "OFF": logging.CRITICAL + 10,
 }
+#: The command being run (``hadoop``, ``hdfs`` ...), for targets shared by several commands.
+current_prog: str | None = None
+_QUIET_BY_DEFAULT = ("pyhdp", "paramiko", "asyncio", "aiohttp", "urllib3", "filelock")
 
 
-def debug_requested() -> bool:
-    root = os.environ.get("HADOOP_ROOT_LOGGER", "")
-    return root.split(",", 1)[0].strip().upper() in ("DEBUG", "TRACE", "ALL") or bool(os.environ.get("PYHDP_DEBUG"))
+def _root_logger_spec(loglevel: str | None) -> str:
+    if loglevel:
+        return f"{loglevel},console"
+    return os.environ.get("HADOOP_ROOT_LOGGER", "")
 
 
-class _HadoopFormatter(logging.Formatter):
-    """``2026-11-28 16:20:01,123 INFO conf.Configuration: message`` as log4j's console layout."""
+def debug_requested(loglevel: str | None = None) -> bool:
+    """Whether tracebacks are wanted: level DEBUG/TRACE/ALL, or ``PYHDP_DEBUG`` set."""
+    level = _root_logger_spec(loglevel).split(",", 1)[0].strip().upper()
+    return level in ("DEBUG", "TRACE", "ALL") or bool(os.environ.get("PYHDP_DEBUG"))
+
+
+class HadoopFormatter(logging.Formatter):
+    """log4j's ``%d{ISO8601} %p %c{2}: %m%n``: ``2026-11-28 16:20:01,123 INFO conf.Configuration: message``."""
 
     def format(self, record: logging.LogRecord) -> str:
         level = {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(record.levelname, record.levelname)
         when = self.formatTime(record, "%Y-%m-%d %H:%M:%S") + f",{int(record.msecs):03d}"
-        text = f"{when} {level} {record.name}: {record.getMessage()}"
+        name = ".".join(record.name.split(".")[-2:])
+        text = f"{when} {level} {name}: {record.getMessage()}"
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return text
 
 
 def setup_logging(loglevel: str | None = None) -> None:
-    """``--loglevel`` wins over ``HADOOP_ROOT_LOGGER`` (``LEVEL,console``); default WARN on stderr."""
-    spec = loglevel or os.environ.get("HADOOP_ROOT_LOGGER", "") or "WARN"
-    level_name = spec.split(",", 1)[0].strip().upper()
-    level = _LEVELS.get(level_name, logging.WARNING)
+    """``--loglevel`` wins over ``HADOOP_ROOT_LOGGER``; the appender ``NullAppender`` silences,
+    ``RFA``/``DRFA`` write to ``$HADOOP_LOG_DIR/$HADOOP_LOGFILE`` when both are set, anything
+    else (``console``) writes to stderr."""
+    spec = _root_logger_spec(loglevel)
+    level_name, _, appenders = spec.partition(",")
+    level_name = level_name.strip().upper()
+    explicit = bool(level_name)
+    level = _LEVELS.get(level_name, logging.INFO)
+    names = [a.strip() for a in appenders.split(",") if a.strip()] or ["console"]
+    handler: logging.Handler
+    if all(a == "NullAppender" for a in names):
+        handler = logging.NullHandler()
+    elif (
+        any(a in ("RFA", "DRFA") for a in names)
+        and os.environ.get("HADOOP_LOG_DIR")
+        and os.environ.get("HADOOP_LOGFILE")
+    ):
+        handler = logging.FileHandler(
+            os.path.join(os.environ["HADOOP_LOG_DIR"], os.environ["HADOOP_LOGFILE"])
+        )
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(HadoopFormatter())
+    handler._pyhdp = True  # type: ignore[attr-defined]
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_pyhdp", False):
             root.removeHandler(h)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_HadoopFormatter())
-    handler._pyhdp = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    for name in _QUIET_BY_DEFAULT:
+        logging.getLogger(name).setLevel(logging.NOTSET if explicit else max(level, logging.WARNING))
 
 
 def report_error(prog: str, exc: BaseException, debug: bool) -> int:
-    from pyhdp.errors import PyhdpError
+    """Print ``exc`` as one line (traceback first with ``debug``); returns its exit code."""
+    from pyhdp.errors import ConfigError, PyhdpError, UsageError
 
     if debug:
+        import traceback
+
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     message = str(exc) or type(exc).__name__
-    sys.stderr.write(f"{message}\n" if message.startswith(("ERROR", prog)) else f"{prog}: {message}\n")
+    if isinstance(exc, UsageError) or message.startswith(("ERROR", f"{prog}:")):
+        sys.stderr.write(f"{message}\n")
+    elif isinstance(exc, ConfigError):
+        sys.stderr.write(f"{prog}: {message}\n")
+    else:
+        sys.stderr.write(f"{prog}: {message}\n")
     if isinstance(exc, PyhdpError):
         return exc.exit_code
     return 1
@@ -76,11 +120,32 @@ def load_conf(opts) -> object:
     return load_configuration(opts.config)
 
 
+class TargetMissing(Exception):
+    """The module implementing a sub-command is not part of this pyhdp (yet)."""
+
+
+def import_target(target: str):
+    import importlib
+
+    module, _, func = target.partition(":")
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name and (module == e.name or module.startswith(e.name + ".")):
+            raise TargetMissing(module) from e
+        raise
+    try:
+        return getattr(mod, func)
+    except AttributeError:
+        raise TargetMissing(target) from None
+
+
 def run_target(prog: str, name: str, target: str, args: list[str], opts, tool: bool, debug: bool) -> int:
     """Load configuration, apply generic options if ``tool``, call the target, map errors."""
-    from pyhdp.cli.main import _import_target
-    from pyhdp.errors import ConfigError, UsageError
+    from pyhdp.errors import ConfigError, PyhdpError, UsageError
 
+    global current_prog
+    current_prog = prog
     try:
         conf = load_conf(opts)
         if tool:
@@ -88,7 +153,7 @@ def run_target(prog: str, name: str, target: str, args: list[str], opts, tool: b
 
             gopts, args = parse_generic_options(args)
             apply_generic_options(conf, gopts)
-        func = _import_target(target)
+        func = import_target(target)
         code = func(args, conf)
         _flush_stdout()
         return int(code or 0) & 0xFF
@@ -98,28 +163,41 @@ def run_target(prog: str, name: str, target: str, args: list[str], opts, tool: b
     except KeyboardInterrupt:
         sys.stderr.write(f"{name}: Interrupted\n")
         return 130
-    except (ConfigError, UsageError) as e:
+    except TargetMissing:
         if debug:
+            import traceback
+
             traceback.print_exc()
-        sys.stderr.write(f"{e}\n")
-        return e.exit_code
+        sys.stderr.write(f"ERROR: {prog} {name} is not available in this version of pyhdp.\n")
+        return 1
+    except (ConfigError, UsageError, PyhdpError) as e:
+        return report_error(prog, e, debug)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if debug:
+            import traceback
+
             traceback.print_exc()
         else:
-            sys.stderr.write(f"{name}: {type(e).__name__}: {e}\n" if not str(e) else f"{name}: {e}\n")
+            sys.stderr.write(f"{name}: {e}\n" if str(e) else f"{name}: {type(e).__name__}\n")
             if not isinstance(e, OSError):
-                sys.stderr.write("(run with --debug for the Python traceback)\n")
+                sys.stderr.write(
+                    f"(an internal error: {type(e).__name__}; run with --debug for the Python traceback)\n"
+                )
         return 1
     finally:
-        try:
-            from pyhdp.fs import registry
+        _close_filesystems()
 
-            registry.close_all()
-        except Exception:  # noqa: BLE001
-            pass
+
+def _close_filesystems() -> None:
+    mod = sys.modules.get("pyhdp.fs.registry")
+    if mod is None:
+        return  # nothing was opened: do not import the registry just to close nothing
+    try:
+        mod.close_all()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _flush_stdout() -> None:
