@@ -57,6 +57,10 @@ class Task:
     def remote_command(self, host: HostSpec, fanout: Fanout) -> str:
         raise NotImplementedError
 
+    def run_remote(self, host: HostSpec, fanout: Fanout, conn: Connection, emit: Emit) -> int:
+        """Run on a remote host over ``conn``; by default the shell command :meth:`remote_command`."""
+        return conn.run(self.remote_command(host, fanout), emit, fanout.ssh.command_timeout or None)
+
     def run_local(self, host: HostSpec, fanout: Fanout, emit: Emit) -> int:
         raise NotImplementedError
 
@@ -302,7 +306,7 @@ class Fanout:
                 conn, attempts = self.connection(host)
                 result.attempts = max(attempts, 1)
                 try:
-                    code = conn.run(task.remote_command(host, self), sink, self.ssh.command_timeout or None)
+                    code = task.run_remote(host, self, conn, sink)
                 except HostFailure as e:
                     if e.kind in ("unreachable", "command-timeout"):
                         self.drop(host)

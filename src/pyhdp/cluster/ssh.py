@@ -62,8 +62,13 @@ class ParamikoTransport:
     """Connections with paramiko, configured by :class:`SshSettings`."""
 
     def __init__(self, settings: SshSettings):
+        import logging
+
         import paramiko  # noqa: F401 - fail early with a clear message if missing
 
+        # paramiko logs every failed handshake with a traceback; the fan-out reports one line per host
+        if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+            logging.getLogger("paramiko").setLevel(logging.CRITICAL)
         self.settings = settings
         self._jumps: dict[str, ParamikoConnection] = {}
         self._jump_lock = threading.Lock()
@@ -169,7 +174,8 @@ def _ssh_failure(e: Exception, where: str, known_hosts: str, s: SshSettings) -> 
                                       f"{known_hosts} (pyhdp.ssh.known-hosts=strict: add it with ssh-keyscan, "
                                       "or set pyhdp.ssh.known-hosts=accept-new)")
     if "banner" in text.lower():
-        if "timed out" in text.lower() or "timeout" in text.lower():
+        why = e.__cause__ or e.__context__
+        if isinstance(why, (TimeoutError, socket.timeout)) or "timed out" in text.lower() or "timeout" in text.lower():
             return HostFailure("timeout", f"{where} accepted the connection but sent no SSH banner within "
                                           f"{s.connect_timeout:g} s")
         return HostFailure("ssh", f"{where} closed the connection before the SSH handshake ({text})", transient=True)
