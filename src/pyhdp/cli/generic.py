@@ -82,28 +82,64 @@ def _define(opts: GenericOptions, text: str) -> None:
     opts.defines[key.strip()] = value
 
 
+def _fix_fs_name(name: str) -> str:
+    """FileSystem.fixName: ``local`` and bare ``host:port`` are deprecated forms (with Hadoop's warnings)."""
+    import logging
+
+    log = logging.getLogger("org.apache.hadoop.fs.FileSystem")
+    if name == "local":
+        log.warning('"local" is a deprecated filesystem name. Use "file:///" instead.')
+        return "file:///"
+    if "/" not in name:
+        log.warning('"%s" is a deprecated filesystem name. Use "hdfs://%s/" instead.', name, name)
+        return "hdfs://" + name
+    return name
+
+
+def validate_files(files: list[str], what: str) -> str:
+    """GenericOptionsParser.validateFiles: local paths must exist and become ``file:/abs/path``
+    (a ``#name`` fragment is kept); paths with a scheme are kept as given."""
+    result = []
+    for item in files:
+        path, hash_, fragment = item.partition("#")
+        if "://" in path or (path.startswith("file:") and not path.startswith("file://")):
+            result.append(item)
+            continue
+        import os
+
+        local = os.path.abspath(os.path.expanduser(path))
+        if not os.path.exists(local):
+            raise FileNotFoundError(f"File {path} does not exist.")
+        result.append("file:" + local + (hash_ + fragment if hash_ else ""))
+    return ",".join(result)
+
+
 def apply_generic_options(conf, opts: GenericOptions) -> None:
-    """Apply ``opts`` to ``conf`` in Hadoop's order: ``-conf`` files, then ``-fs``/``-jt``, then ``-D``."""
+    """Apply ``opts`` to ``conf`` in Hadoop's order (GenericOptionsParser.processGeneralOptions):
+    ``-fs``, ``-jt``, ``-conf`` files, ``-D``, then ``-libjars``, ``-files``, ``-archives``.
+    ``-D`` values are set programmatically, so they win over every file, ``final`` included."""
+    if opts.fs:
+        conf.set("fs.defaultFS", _fix_fs_name(opts.fs), source="programmatically")
+    if opts.jt:
+        if opts.jt.lower() == "local":
+            conf.set("mapreduce.framework.name", "local", source="from -jt command line option")
+        else:
+            conf.set("mapreduce.framework.name", "yarn", source="from -jt command line option")
+            conf.set("yarn.resourcemanager.address", opts.jt, source="from -jt command line option")
     for path in opts.conf_files:
         conf.add_resource(path)
-    if opts.fs:
-        fs = opts.fs
-        if "://" not in fs and fs != "local" and not fs.startswith("file:"):
-            fs = "hdfs://" + fs
-        if fs == "local":
-            fs = "file:///"
-        conf.set("fs.defaultFS", fs, source="from command line")
-    if opts.jt:
-        if opts.jt == "local":
-            conf.set("mapreduce.framework.name", "local", source="from command line")
-        else:
-            conf.set("mapreduce.framework.name", "yarn", source="from command line")
-            conf.set("yarn.resourcemanager.address", opts.jt, source="from command line")
-    if opts.files:
-        conf.set("tmpfiles", ",".join(opts.files), source="from command line")
-    if opts.libjars:
-        conf.set("tmpjars", ",".join(opts.libjars), source="from command line")
-    if opts.archives:
-        conf.set("tmparchives", ",".join(opts.archives), source="from command line")
     for key, value in opts.defines.items():
         conf.set(key, value, source="from command line")
+    if opts.libjars:
+        conf.set(
+            "tmpjars", validate_files(opts.libjars, "libjars"), source="from -libjars command line option"
+        )
+    if opts.files:
+        conf.set("tmpfiles", validate_files(opts.files, "files"), source="from -files command line option")
+    if opts.archives:
+        conf.set(
+            "tmparchives",
+            validate_files(opts.archives, "archives"),
+            source="from -archives command line option",
+        )
+    conf.set("mapreduce.client.genericoptionsparser.used", "true", source="programmatically")
