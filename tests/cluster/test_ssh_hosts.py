@@ -48,7 +48,7 @@ def test_commands_really_run_on_each_host(cluster):
     with fan:
         results = fan.run(specs(hosts), ShellTask("ip -4 -o addr show | awk '{print $4}'"))
     assert exit_code(results) == 0
-    for h, r in zip(hosts, results):
+    for h, r in zip(hosts, results, strict=True):
         addrs = [line.split("/")[0] for line in r.output]
         assert h.address in addrs
         assert all(o.address not in addrs for o in hosts if o is not h)
@@ -68,7 +68,7 @@ def test_one_connection_per_host_is_reused(cluster):
             assert exit_code(fan.run(specs(hosts), ShellTask("echo again"))) == 0
     assert out.getvalue().count("again") == 6
     time.sleep(0.2)  # sshd writes its log line asynchronously
-    assert [logins(h) - b for h, b in zip(hosts, before)] == [1, 1]
+    assert [logins(h) - b for h, b in zip(hosts, before, strict=True)] == [1, 1]
 
 
 def test_wrong_key_on_one_host_fails_that_host_only(cluster):
