@@ -1,0 +1,1 @@
+"""FsShell: ``hadoop fs`` / ``hdfs dfs`` (see :mod:`pyhdp.cli.fsshell.shell`)."""

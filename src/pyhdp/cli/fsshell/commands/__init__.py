@@ -1,0 +1,1 @@
+"""FsShell commands, one class per command, grouped in modules by family."""
