@@ -25,6 +25,7 @@ class Sub(NamedTuple):
     kind: str = "client"  # usage section: admin, client or daemon (hadoop_add_subcommand's type)
     shown: str = ""  # name shown in the usage when not the key, e.g. "jar <jar>"
     hidden: bool = False  # an alias, not listed in the usage
+    conf_errors_ok: bool = False  # run even when the configuration does not load (pyhdp doctor)
 
 
 COMMON = {
@@ -79,7 +80,7 @@ TABLES: dict[str, dict[str, Sub]] = {
         "classpath": COMMON["classpath"]._replace(help="prints the class path needed for running mapreduce subcommands"),
     },
     "pyhdp": {
-        "doctor": Sub("pyhdp.cli.doctor:run", help="check configuration, store, daemons and workers"),
+        "doctor": Sub("pyhdp.cli.doctor:run", tool=False, help="check configuration, store, daemons and workers", conf_errors_ok=True),
         "version": COMMON["version"],
         "cluster": Sub("pyhdp.cluster.cli:run", help="workers of the cluster: sync the conf dir, exec a command, list hosts"),
         "selftest-daemon": Sub("pyhdp.cluster.testdaemon:run", help="(testing) a process that idles until stopped, for --daemon"),
@@ -350,7 +351,9 @@ def main(prog: str, argv: list[str] | None = None) -> int:
             *(["--hosts", opts.hosts] if opts.hosts else []), *args,
         ]  # fmt: skip
         sub = Sub("pyhdp.cluster.daemon_cli:run", tool=False)
-    return runtime.run_target(prog, name, sub.target, args, opts, tool=sub.tool, debug=debug)
+    return runtime.run_target(
+        prog, name, sub.target, args, opts, tool=sub.tool, debug=debug, conf_errors_ok=sub.conf_errors_ok
+    )
 
 
 def hadoop_main() -> None:

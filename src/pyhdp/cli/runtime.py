@@ -31,6 +31,8 @@ _LEVELS = {
 }
 #: The command being run (``hadoop``, ``hdfs`` ...), for targets shared by several commands.
 current_prog: str | None = None
+#: The shell options of the running command (``--config`` ...).
+current_opts = None
 _QUIET_BY_DEFAULT = ("pyhdp", "paramiko", "asyncio", "aiohttp", "urllib3", "filelock")
 
 
@@ -140,14 +142,28 @@ def import_target(target: str):
         raise TargetMissing(target) from None
 
 
-def run_target(prog: str, name: str, target: str, args: list[str], opts, tool: bool, debug: bool) -> int:
-    """Load configuration, apply generic options if ``tool``, call the target, map errors."""
+def run_target(
+    prog: str, name: str, target: str, args: list[str], opts, tool: bool, debug: bool, conf_errors_ok: bool = False
+) -> int:
+    """Load configuration, apply generic options if ``tool``, call the target, map errors.
+
+    With ``conf_errors_ok`` (``pyhdp doctor``) a configuration that does not load gives the
+    target the bundled defaults, with the error as ``conf.load_error``.
+    """
     from pyhdp.errors import ConfigError, PyhdpError, UsageError
 
-    global current_prog
-    current_prog = prog
+    global current_prog, current_opts
+    current_prog, current_opts = prog, opts
     try:
-        conf = load_conf(opts)
+        try:
+            conf = load_conf(opts)
+        except ConfigError as e:
+            if not conf_errors_ok:
+                raise
+            from pyhdp.conf import Configuration
+
+            conf = Configuration()
+            conf.load_error = e  # type: ignore[attr-defined]
         if tool:
             from pyhdp.cli.generic import apply_generic_options, parse_generic_options
 

@@ -495,6 +495,6 @@ def load_configuration(
         conf.add_resource(path)
     for key, value in (overrides or {}).items():
         conf.set(key, value, source="from command line")
-    conf._props["pyhdp.conf.dir"] = directory
+    conf._props["pyhdp.conf.dir"] = os.path.abspath(directory)
     conf.sources["pyhdp.conf.dir"] = "runtime"
     return conf
