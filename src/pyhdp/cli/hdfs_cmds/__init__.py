@@ -1,0 +1,1 @@
+"""``hdfs`` administrative sub-commands: namenode -format, dfsadmin, fsck, datanode."""

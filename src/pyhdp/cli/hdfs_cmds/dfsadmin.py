@@ -1,0 +1,353 @@
+"""``hdfs dfsadmin``: Hadoop's ``DFSAdmin`` over the embedded store.
+
+Argument checks, usage lines, error lines (``<cmd>: <first line of message>``) and exit
+codes (0, or -1 = 255) follow ``DFSAdmin.run``.  Commands that address DataNode daemons
+by ``host:ipc_port`` answer that no DataNode daemon runs in embedded mode.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from pyhdp.cli.hdfs_cmds import dfsadmin_text as T
+
+if TYPE_CHECKING:
+    from pyhdp.conf import Configuration
+    from pyhdp.hdfs.client import DistributedFileSystem
+
+QUOTA_DONT_SET = 2**63 - 1
+QUOTA_RESET = -1
+STORAGE_TYPES_WITH_QUOTA = ("RAM_DISK", "SSD", "DISK", "ARCHIVE", "NVDIMM")
+
+# argument count rules of DFSAdmin.run: command -> predicate on len(argv)
+_ARGC = {
+    "-safemode": lambda n: n == 2,
+    "-allowSnapshot": lambda n: n == 2,
+    "-disallowSnapshot": lambda n: n == 2,
+    "-report": lambda n: n <= 6,
+    "-saveNamespace": lambda n: n in (1, 2),
+    "-rollEdits": lambda n: n == 1,
+    "-restoreFailedStorage": lambda n: n == 2,
+    "-refreshNodes": lambda n: n == 1,
+    "-finalizeUpgrade": lambda n: n == 1,
+    "-rollingUpgrade": lambda n: n <= 2,
+    "-upgrade": lambda n: n == 2,
+    "-metasave": lambda n: n == 2,
+    "-refreshServiceAcl": lambda n: n == 1,
+    "-refresh": lambda n: n >= 3,
+    "-refreshUserToGroupsMappings": lambda n: n == 1,
+    "-printTopology": lambda n: n == 1,
+    "-refreshNamenodes": lambda n: n == 2,
+    "-getVolumeReport": lambda n: n == 2,
+    "-reconfig": lambda n: n == 4,
+    "-deleteBlockPool": lambda n: n in (3, 4),
+    "-setBalancerBandwidth": lambda n: n == 2,
+    "-getBalancerBandwidth": lambda n: n == 2,
+    "-fetchImage": lambda n: n == 2,
+    "-shutdownDatanode": lambda n: n in (2, 3),
+    "-getDatanodeInfo": lambda n: n == 2,
+    "-triggerBlockReport": lambda n: n in (2, 3),
+    "-listOpenFiles": lambda n: n <= 4,
+}
+
+
+class IllegalArgument(Exception):
+    """Java's IllegalArgumentException inside DFSAdmin: message, then the command's usage."""
+
+
+def print_usage(cmd: str) -> None:
+    err = sys.stderr
+    key = {"-allowsnapshot": "-allowSnapshot", "-disallowsnapshot": "-disallowSnapshot",
+           "-getbalancerbandwidth": "-getBalancerBandwidth"}.get(cmd.lower(), cmd)
+    usage = T.USAGES.get(key)
+    if usage is not None:
+        err.write(f"Usage: hdfs dfsadmin {usage}\n")
+        return
+    from pyhdp.cli.generic import GENERIC_USAGE
+
+    err.write("Usage: hdfs dfsadmin\n")
+    err.write("Note: Administrative commands can only be run as the HDFS superuser.\n")
+    err.write(T.COMMON_USAGE_SUMMARY + "\n")
+    err.write(GENERIC_USAGE)
+
+
+def print_help(cmd: str) -> None:
+    out = sys.stdout
+    name = T.CASE_INSENSITIVE_HELP.get(cmd.lower(), cmd)
+    if name in T.HELP:
+        out.write(T.HELP[name] + "\n")
+        return
+    from pyhdp.cli.generic import GENERIC_USAGE
+
+    out.write(T.SUMMARY + "\n")
+    for key in T.HELP_ORDER:
+        out.write(T.HELP[key] + "\n")
+    out.write("\n")
+    out.write(GENERIC_USAGE)
+
+
+def get_dfs(conf: Configuration) -> DistributedFileSystem:
+    from pyhdp.fs.registry import default_uri, get_filesystem
+    from pyhdp.hdfs.client import DistributedFileSystem
+
+    scheme, authority = default_uri(conf)
+    fs = get_filesystem(f"{scheme}://{authority}/", conf)
+    if not isinstance(fs, DistributedFileSystem):
+        raise IllegalArgument(f"FileSystem {fs.uri} is not an HDFS file system")
+    return fs
+
+
+def run(args: list[str], conf: Configuration) -> int:
+    if not args:
+        print_usage("")
+        return 255
+    cmd = args[0]
+    check = _ARGC.get(cmd) or _ARGC.get({"-allowsnapshot": "-allowSnapshot",
+                                         "-disallowsnapshot": "-disallowSnapshot"}.get(cmd.lower(), ""))
+    if check is not None and not check(len(args)):
+        print_usage(cmd)
+        return 255
+    name = cmd[1:]
+    try:
+        return _dispatch(cmd, args, conf) & 0xFF
+    except IllegalArgument as e:
+        sys.stderr.write(f"{name}: {e}\n")
+        print_usage(cmd)
+        return 255
+    except (OSError, ValueError) as e:
+        first = (str(e) or type(e).__name__).split("\n", 1)[0]
+        sys.stderr.write(f"{name}: {first}\n")
+        return 255
+
+
+def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
+    simple = {
+        "-refreshNodes": "Refresh nodes successful",
+        "-refreshServiceAcl": "Refresh service acl successful",
+        "-refreshUserToGroupsMappings": "Refresh user to groups mapping successful",
+        "-refreshSuperUserGroupsConfiguration": "Refresh super user groups configuration successful",
+        "-refreshCallQueue": "Refresh call queue successful",
+        "-finalizeUpgrade": "Finalize upgrade successful",
+    }
+    if cmd == "-help":
+        print_help(args[1] if len(args) > 1 else "")
+        return 0
+    if cmd == "-report":
+        return report(get_dfs(conf), args[1:])
+    if cmd == "-safemode":
+        return safemode(get_dfs(conf), args[1])
+    if cmd in simple:
+        dfs = get_dfs(conf)
+        dfs.namesystem.check_superuser(dfs.caller)
+        if cmd == "-refreshUserToGroupsMappings":
+            from pyhdp.security import groups_of
+
+            groups_of.cache_clear()
+        print(simple[cmd])
+        return 0
+    if cmd == "-saveNamespace":
+        dfs = get_dfs(conf)
+        if len(args) > 1 and args[1] == "-beforeShutdown":
+            print("Do checkpoint if necessary before stopping namenode. The time window is 10800 seconds, "
+                  "and the transaction gap is 3000000")
+        dfs.namesystem.save_namespace(dfs.caller)
+        print("Save namespace successful")
+        return 0
+    if cmd == "-rollEdits":
+        dfs = get_dfs(conf)
+        txid = dfs.namesystem.roll_edits(dfs.caller)
+        print("Successfully rolled edit logs.")
+        print(f"New segment starts at txid {txid}")
+        return 0
+    if cmd == "-restoreFailedStorage":
+        if args[1] not in ("check", "true", "false"):
+            sys.stderr.write("restoreFailedStorage valid args are true|false|check\n")
+            return 255
+        dfs = get_dfs(conf)
+        dfs.namesystem.check_superuser(dfs.caller)
+        value = args[1] == "true" if args[1] != "check" else (dfs.namesystem.get_meta("restore_failed") == "true")
+        if args[1] != "check":
+            with dfs.namesystem.write():
+                dfs.namesystem.set_meta("restore_failed", "true" if value else "false")
+        print(f"restoreFailedStorage is set to {'true' if value else 'false'}")
+        return 0
+    if cmd == "-upgrade":
+        action = args[1].lower()
+        if action not in ("query", "finalize"):
+            print_usage("-upgrade")
+            return 255
+        dfs = get_dfs(conf)
+        dfs.namesystem.check_superuser(dfs.caller)
+        print("Upgrade finalized" if action == "query" else "Finalize upgrade successful")
+        return 0
+    if cmd == "-metasave":
+        return metasave(get_dfs(conf), conf, args[1])
+    if cmd == "-printTopology":
+        dfs = get_dfs(conf)
+        addr = dfs.store.datanode_address
+        print("Rack: /default-rack")
+        print(f"   {addr} ({_hostname_of(addr)}) In Service")
+        print()
+        return 0
+    if cmd == "-setBalancerBandwidth":
+        from pyhdp.cli.hdfs_cmds.quota import string2long
+
+        try:
+            bandwidth = string2long(args[1])
+        except ValueError as e:
+            sys.stderr.write(f"NumberFormatException: {e}\n")
+            sys.stderr.write("Usage: hdfs dfsadmin [-setBalancerBandwidth <bandwidth in bytes per second>]\n")
+            return 255
+        if bandwidth < 0:
+            sys.stderr.write("Bandwidth should be a non-negative integer\n")
+            return 255
+        dfs = get_dfs(conf)
+        dfs.namesystem.check_superuser(dfs.caller)
+        with dfs.namesystem.write():
+            dfs.namesystem.set_meta("balancer_bandwidth", str(bandwidth))
+        print(f"Balancer bandwidth is set to {bandwidth}")
+        return 0
+    if cmd in ("-setQuota", "-clrQuota", "-setSpaceQuota", "-clrSpaceQuota"):
+        from pyhdp.cli.hdfs_cmds.quota import run_quota_command
+
+        return run_quota_command(cmd, args, conf, get_dfs)
+    if cmd in ("-allowSnapshot", "-disallowSnapshot") or cmd.lower() in ("-allowsnapshot", "-disallowsnapshot"):
+        raise OSError("Snapshots are not supported by pyhdp's embedded store yet")
+    if cmd in _ARGC or cmd in ("-rollingUpgrade",):
+        raise OSError(f"{cmd[1:]} needs DataNode or NameNode daemons, which pyhdp's embedded mode does not run; "
+                      "start them with start-dfs.sh (a later release)")
+    sys.stderr.write(f"{cmd[1:]}: Unknown command\n")
+    print_usage("")
+    return 255
+
+
+def _hostname_of(addr: str) -> str:
+    import socket
+
+    host = addr.rsplit(":", 1)[0]
+    try:
+        return socket.gethostbyaddr(host)[0]
+    except OSError:
+        return host
+
+
+def safemode(dfs: DistributedFileSystem, arg: str) -> int:
+    action = arg.lower()
+    wait = False
+    if action == "wait":
+        action, wait = "get", True
+    elif action == "forceexit":
+        action = "forceExit"
+    elif action not in ("enter", "leave", "get"):
+        print_usage("-safemode")
+        return 255
+    on = dfs.set_safe_mode(action)
+    while wait and on:
+        time.sleep(float(dfs.conf.get("pyhdp.dfsadmin.safemode.wait.interval", "5") or 5))
+        on = dfs.set_safe_mode("get")
+    print(f"Safe mode is {'ON' if on else 'OFF'}")
+    return 0
+
+
+def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> int:
+    import os
+
+    ns = dfs.namesystem
+    ns.check_superuser(dfs.caller)
+    log_dir = conf.get("hadoop.log.dir") or os.path.join(os.path.expanduser("~"), ".pyhdp", "logs")
+    os.makedirs(log_dir, exist_ok=True)
+    stats = ns.stats()
+    from pyhdp.hdfs.namenode.storage import java_date
+
+    with open(os.path.join(log_dir, filename), "w") as f:
+        f.write(f"{stats.files + stats.dirs} files and directories, {stats.blocks} blocks = "
+                f"{stats.files + stats.dirs + stats.blocks} total\n")
+        f.write("Live Datanodes: 1\nDead Datanodes: 0\n")
+        f.write(f"Metasave: Blocks waiting for reconstruction: {stats.under_replicated}\n")
+        for bid, gs, path in ns.corrupt_blocks():
+            f.write(f"{path}: blk_{bid}_{gs} (replicas: l: 0 d: 0 c: 1 e: 0)\n")
+        f.write("Metasave: Blocks currently missing: 0\n")
+        f.write("Mis-replicated blocks that have been postponed:\n")
+        f.write("Metasave: Blocks being reconstructed: 0\n")
+        f.write("Metasave: Blocks 0 waiting deletion from 0 datanodes.\n")
+        f.write(f"Metasave: Number of datanodes: 1\n{dfs.store.datanode_address} IN "
+                f"{java_date()}\n")
+    print(f"Created metasave file {filename} in the log directory of namenode {dfs.uri}")
+    return 0
+
+
+def report(dfs: DistributedFileSystem, rest: list[str]) -> int:
+    from pyhdp.hdfs.namenode.quota import long2string as desc
+    from pyhdp.hdfs.namenode.storage import java_date
+
+    flags = {"-live", "-dead", "-decommissioning", "-enteringmaintenance", "-inmaintenance"}
+    chosen = [a for a in rest if a in flags]
+    status = dfs.get_status()
+    capacity, used, remaining = status.capacity, status.used, status.remaining
+    present = used + remaining
+    out = []
+    ns = dfs.namesystem
+    if ns.in_safe_mode():
+        out.append("Safe mode is ON")
+    out.append(f"Configured Capacity: {capacity} ({desc(capacity)})")
+    out.append(f"Present Capacity: {present} ({desc(present)})")
+    out.append(f"DFS Remaining: {remaining} ({desc(remaining)})")
+    out.append(f"DFS Used: {used} ({desc(used)})")
+    out.append(f"DFS Used%: {(used / present * 100 if present else 0):.2f}%")
+    stats = ns.stats()
+    out += [
+        "Replicated Blocks:",
+        f"\tUnder replicated blocks: {stats.under_replicated}",
+        f"\tBlocks with corrupt replicas: {stats.corrupt_blocks}",
+        "\tMissing blocks: 0",
+        "\tMissing blocks (with replication factor 1): 0",
+        "\tPending deletion blocks: 0",
+        "Erasure Coded Block Groups: ",
+        "\tLow redundancy block groups: 0",
+        "\tBlock groups with corrupt internal blocks: 0",
+        "\tMissing block groups: 0",
+        "\tPending deletion blocks: 0",
+        "",
+        "-------------------------------------------------",
+    ]
+    list_all = not chosen
+    for state, flag in (("Live", "-live"), ("Dead", "-dead"), ("Decommissioning", "-decommissioning"),
+                        ("Entering maintenance", "-enteringmaintenance"), ("In maintenance", "-inmaintenance")):
+        if not (list_all or flag in chosen):
+            continue
+        n = 1 if state == "Live" else 0
+        if n or flag in chosen:
+            out.append(f"{state} datanodes ({n}):\n")
+        if n:
+            addr = dfs.store.datanode_address
+            non_dfs = max(capacity - used - remaining, 0)
+            used_pct = used * 100 / capacity if capacity > 0 else 100.0
+            rem_pct = remaining * 100 / capacity if capacity > 0 else 0.0
+            now = java_date()
+            host = _hostname_of(addr)
+            out += [
+                f"Name: {addr} ({host})",
+                f"Hostname: {host}",
+                "Decommission Status : Normal",
+                f"Configured Capacity: {capacity} ({desc(capacity)})",
+                f"DFS Used: {used} ({desc(used)})",
+                f"Non DFS Used: {non_dfs} ({desc(non_dfs)})",
+                f"DFS Remaining: {remaining} ({desc(remaining)})",
+                f"DFS Used%: {used_pct:.2f}%",
+                f"DFS Remaining%: {rem_pct:.2f}%",
+                "Configured Cache Capacity: 0 (0 B)",
+                "Cache Used: 0 (0 B)",
+                "Cache Remaining: 0 (0 B)",
+                "Cache Used%: 100.00%",
+                "Cache Remaining%: 0.00%",
+                "Xceivers: 0",
+                f"Last contact: {now}",
+                f"Last Block Report: {now}",
+                f"Num of Blocks: {stats.blocks}",
+                "",
+                "",
+            ]
+    print("\n".join(out))
+    return 0
