@@ -8,8 +8,6 @@ them and the remaining arguments; ``apply_generic_options`` turns them into conf
 
 from __future__ import annotations
 
-import dataclasses
-
 from pyhdp.errors import UsageError
 
 GENERIC_USAGE = """Generic options supported are:
@@ -27,15 +25,20 @@ command [genericOptions] [commandOptions]
 """
 
 
-@dataclasses.dataclass
 class GenericOptions:
-    conf_files: list[str] = dataclasses.field(default_factory=list)
-    defines: dict[str, str] = dataclasses.field(default_factory=dict)
-    fs: str | None = None
-    jt: str | None = None
-    files: list[str] = dataclasses.field(default_factory=list)
-    libjars: list[str] = dataclasses.field(default_factory=list)
-    archives: list[str] = dataclasses.field(default_factory=list)
+    """The generic options of one command line (a plain class: no dataclasses import at start-up)."""
+
+    def __init__(self) -> None:
+        self.conf_files: list[str] = []
+        self.defines: dict[str, str] = {}
+        self.fs: str | None = None
+        self.jt: str | None = None
+        self.files: list[str] = []
+        self.libjars: list[str] = []
+        self.archives: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"GenericOptions({self.__dict__!r})"
 
 
 _WITH_VALUE = ("-conf", "-fs", "-jt", "-files", "-libjars", "-archives", "-D")

@@ -15,17 +15,39 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NamedTuple
 
 
-class Sub(NamedTuple):
-    target: str  # "module:function"
-    tool: bool = True  # parse generic options before calling
-    help: str = ""
-    kind: str = "client"  # usage section: admin, client or daemon (hadoop_add_subcommand's type)
-    shown: str = ""  # name shown in the usage when not the key, e.g. "jar <jar>"
-    hidden: bool = False  # an alias, not listed in the usage
-    conf_errors_ok: bool = False  # run even when the configuration does not load (pyhdp doctor)
+class Sub:
+    """One sub-command of a table (a plain class: importing ``typing`` costs start-up time).
+
+    ``target``: ``"module:function"``; ``tool``: parse generic options before calling;
+    ``kind``: usage section (admin, client or daemon, as hadoop_add_subcommand's type);
+    ``shown``: name shown in the usage when not the key (``jar <jar>``); ``hidden``: an
+    alias not listed; ``conf_errors_ok``: run even when the configuration does not load.
+    """
+
+    __slots__ = ("target", "tool", "help", "kind", "shown", "hidden", "conf_errors_ok")
+
+    def __init__(
+        self,
+        target: str,
+        tool: bool = True,
+        help: str = "",
+        kind: str = "client",
+        shown: str = "",
+        hidden: bool = False,
+        conf_errors_ok: bool = False,
+    ) -> None:
+        self.target, self.tool, self.help, self.kind = target, tool, help, kind
+        self.shown, self.hidden, self.conf_errors_ok = shown, hidden, conf_errors_ok
+
+    def _replace(self, **changes) -> Sub:
+        values = {k: getattr(self, k) for k in self.__slots__}
+        values.update(changes)
+        return Sub(**values)
+
+    def __repr__(self) -> str:
+        return f"Sub({self.target!r}, tool={self.tool!r}, kind={self.kind!r})"
 
 
 COMMON = {
@@ -230,15 +252,14 @@ def print_command_usage(prog: str, out=None) -> None:
 
 
 # --------------------------------------------------------------------------- shell options
-class ShellOptions(NamedTuple):
-    config: str | None
-    loglevel: str | None
-    debug: bool
-    daemon: str | None
-    workers: bool
-    hostnames: str | None
-    hosts: str | None
-    help: bool = False
+class ShellOptions:
+    """The shell options before the sub-command."""
+
+    __slots__ = ("config", "loglevel", "debug", "daemon", "workers", "hostnames", "hosts", "help")
+
+    def __init__(self, config, loglevel, debug, daemon, workers, hostnames, hosts, help=False) -> None:
+        self.config, self.loglevel, self.debug, self.daemon = config, loglevel, debug, daemon
+        self.workers, self.hostnames, self.hosts, self.help = workers, hostnames, hosts, help
 
 
 class ShellUsageError(Exception):

@@ -14,26 +14,20 @@ and chatty libraries stay at WARN unless a level is asked for explicitly.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
+# log4j level names -> logging levels (numbers, so that this module need not import logging)
 _LEVELS = {
-    "ALL": logging.NOTSET + 1,
-    "TRACE": logging.DEBUG,
-    "DEBUG": logging.DEBUG,
-    "INFO": logging.INFO,
-    "WARN": logging.WARNING,
-    "WARNING": logging.WARNING,
-    "ERROR": logging.ERROR,
-    "FATAL": logging.CRITICAL,
-    "OFF": logging.CRITICAL + 10,
-}
+    "ALL": 1, "TRACE": 10, "DEBUG": 10, "INFO": 20, "WARN": 30, "WARNING": 30,
+    "ERROR": 40, "FATAL": 50, "OFF": 60,
+}  # fmt: skip
 #: The command being run (``hadoop``, ``hdfs`` ...), for targets shared by several commands.
 current_prog: str | None = None
 #: The shell options of the running command (``--config`` ...).
 current_opts = None
 _QUIET_BY_DEFAULT = ("pyhdp", "paramiko", "asyncio", "aiohttp", "urllib3", "filelock")
+_spec: str | None = None
 
 
 def _root_logger_spec(loglevel: str | None) -> str:
@@ -48,30 +42,70 @@ def debug_requested(loglevel: str | None = None) -> bool:
     return level in ("DEBUG", "TRACE", "ALL") or bool(os.environ.get("PYHDP_DEBUG"))
 
 
-class HadoopFormatter(logging.Formatter):
-    """log4j's ``%d{ISO8601} %p %c{2}: %m%n``: ``2026-11-28 16:20:01,123 INFO conf.Configuration: message``."""
+def _formatter_class(logging):
+    class HadoopFormatter(logging.Formatter):
+        """log4j's ``%d{ISO8601} %p %c{2}: %m%n``: ``2026-11-28 16:20:01,123 INFO conf.Configuration: message``."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        level = {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(record.levelname, record.levelname)
-        when = self.formatTime(record, "%Y-%m-%d %H:%M:%S") + f",{int(record.msecs):03d}"
-        name = ".".join(record.name.split(".")[-2:])
-        text = f"{when} {level} {name}: {record.getMessage()}"
-        if record.exc_info:
-            text += "\n" + self.formatException(record.exc_info)
-        return text
+        def format(self, record) -> str:
+            level = {"WARNING": "WARN", "CRITICAL": "FATAL"}.get(record.levelname, record.levelname)
+            when = self.formatTime(record, "%Y-%m-%d %H:%M:%S") + f",{int(record.msecs):03d}"
+            name = ".".join(record.name.split(".")[-2:])
+            text = f"{when} {level} {name}: {record.getMessage()}"
+            if record.exc_info:
+                text += "\n" + self.formatException(record.exc_info)
+            return text
+
+    return HadoopFormatter
 
 
 def setup_logging(loglevel: str | None = None) -> None:
     """``--loglevel`` wins over ``HADOOP_ROOT_LOGGER``; the appender ``NullAppender`` silences,
     ``RFA``/``DRFA`` write to ``$HADOOP_LOG_DIR/$HADOOP_LOGFILE`` when both are set, anything
-    else (``console``) writes to stderr."""
-    spec = _root_logger_spec(loglevel)
+    else (``console``) writes to stderr.
+
+    The ``logging`` module is not imported here (it costs a few milliseconds of start-up):
+    it is configured as soon as anything imports it, through a one-shot import hook.
+    """
+    global _spec
+    _spec = _root_logger_spec(loglevel)
+    if "logging" in sys.modules:
+        _configure(sys.modules["logging"])
+    elif not any(isinstance(f, _LoggingImportHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _LoggingImportHook())
+
+
+class _LoggingImportHook:
+    """Finds ``logging`` like the normal path finder, then configures it right after it loads."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "logging":
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_configure(module) -> None:
+            exec_module(module)
+            _configure(module)
+
+        spec.loader.exec_module = exec_and_configure  # type: ignore[method-assign]
+        return spec
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+def _configure(logging) -> None:
+    spec = _spec or ""
     level_name, _, appenders = spec.partition(",")
     level_name = level_name.strip().upper()
     explicit = bool(level_name)
-    level = _LEVELS.get(level_name, logging.INFO)
+    level = _LEVELS.get(level_name, 20)
     names = [a.strip() for a in appenders.split(",") if a.strip()] or ["console"]
-    handler: logging.Handler
     if all(a == "NullAppender" for a in names):
         handler = logging.NullHandler()
     elif (
@@ -84,8 +118,8 @@ def setup_logging(loglevel: str | None = None) -> None:
         )
     else:
         handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(HadoopFormatter())
-    handler._pyhdp = True  # type: ignore[attr-defined]
+    handler.setFormatter(_formatter_class(logging)())
+    handler._pyhdp = True
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_pyhdp", False):
@@ -93,7 +127,7 @@ def setup_logging(loglevel: str | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     for name in _QUIET_BY_DEFAULT:
-        logging.getLogger(name).setLevel(logging.NOTSET if explicit else max(level, logging.WARNING))
+        logging.getLogger(name).setLevel(0 if explicit else max(level, 30))
 
 
 def report_error(prog: str, exc: BaseException, debug: bool) -> int:
@@ -143,7 +177,14 @@ def import_target(target: str):
 
 
 def run_target(
-    prog: str, name: str, target: str, args: list[str], opts, tool: bool, debug: bool, conf_errors_ok: bool = False
+    prog: str,
+    name: str,
+    target: str,
+    args: list[str],
+    opts,
+    tool: bool,
+    debug: bool,
+    conf_errors_ok: bool = False,
 ) -> int:
     """Load configuration, apply generic options if ``tool``, call the target, map errors.
 
