@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import marshal
 import os
+from collections import defaultdict
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
@@ -157,14 +158,9 @@ class MapOutputCollector:
         keys, values = self.keys, self.values
         r = self.r
         if self.combiner is not None:
-            groups: dict[bytes, list] = {}
-            get = groups.get
+            groups: defaultdict[bytes, list] = defaultdict(list)
             for k, v in zip(keys, values):
-                lst = get(k)
-                if lst is None:
-                    groups[k] = [v]
-                else:
-                    lst.append(v)
+                groups[k].append(v)
             self.combine_in += len(keys)
             combined = self._combine_groups(groups.items())
             self.combine_out += len(combined)

@@ -134,9 +134,16 @@ def read_chunks(
     buf = b""
     eof = False
 
+    read_pos = start if not whole else 0
+
     def more() -> bool:
-        nonlocal buf, eof
-        data = stream.read(chunk_size)
+        nonlocal buf, eof, read_pos
+        # big reads up to the split end, small ones past it (only to finish the last line)
+        want = chunk_size if whole or read_pos < end else 65536
+        if not whole and read_pos < end:
+            want = min(chunk_size, max(end - read_pos + 1, 65536))
+        data = stream.read(want)
+        read_pos += len(data)
         if not data:
             eof = True
             return False
