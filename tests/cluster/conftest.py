@@ -2,7 +2,8 @@
 
 ``test_hosts`` (session) makes four hosts: network namespaces with sshd when root and
 ``ip netns`` are available, else sshd on loopback addresses; without sshd the tests skip,
-except in CI (``CI=true``), where they fail.
+except in CI (``CI=true``), where they fail. ``PYHDP_TESTHOSTS_MODE=loopback`` forces the
+loopback fallback where namespaces would work.
 
 ``cluster`` (per test) is the ``pyhdp_home`` environment plus a ``core-site.yaml`` that
 reaches the hosts (SSH user, key, known hosts), gives each host its own data and log dirs
@@ -29,7 +30,9 @@ N_HOSTS = 4
 @pytest.fixture(scope="session")
 def test_hosts(tmp_path_factory) -> TestHosts:
     try:
-        hosts = TestHosts.create(N_HOSTS, tmp_path_factory.mktemp("testhosts"))
+        # PYHDP_TESTHOSTS_MODE=loopback forces the fallback (to test it where netns works)
+        hosts = TestHosts.create(N_HOSTS, tmp_path_factory.mktemp("testhosts"),
+                                 mode=os.environ.get("PYHDP_TESTHOSTS_MODE") or None)
     except Unavailable as e:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"cannot make SSH test hosts in CI: {e}")
