@@ -321,14 +321,25 @@ class DFSInputStream(io.RawIOBase):
             self._fds[blk.block_id] = got
         return got
 
-    def read_segment(self, pos: int) -> tuple[int, bytes]:
-        """Up to SEGMENT verified bytes of one block, starting at the chunk holding ``pos``."""
+    def read_segment(self, pos: int, buf: bytearray | None = None) -> tuple[int, bytes | memoryview]:
+        """Up to SEGMENT verified bytes of one block, starting at the chunk holding ``pos``
+        (read into ``buf`` when given, so a prefetcher can recycle its buffers)."""
         blk = self._block_at(pos)
         dfd, mfd, bpc = self._open_block(blk)
         in_block = pos - blk.offset
         start = in_block - in_block % bpc
         length = min(SEGMENT, blk.length - start)
-        data = os.pread(dfd, length, start)
+        if buf is not None:
+            view = memoryview(buf)[:length]
+            got = 0
+            while got < length:
+                n = os.preadv(dfd, [view[got:]], start + got)
+                if n <= 0:
+                    break
+                got += n
+            data: bytes | memoryview = view[:got]
+        else:
+            data = os.pread(dfd, length, start)
         if len(data) < length:
             raise FsError(f"Premature EOF reading {self._fs.store.blocks.bpid}:{blk.name} of {self.path}: "
                           f"replica has {start + len(data)} of {blk.length} bytes", self.path)
@@ -336,7 +347,7 @@ class DFSInputStream(io.RawIOBase):
             first = start // bpc
             n = -(-length // bpc)
             crcs = os.pread(mfd, n * ck.CHECKSUM_SIZE, ck.HEADER_SIZE + first * ck.CHECKSUM_SIZE)
-            if ck.chunk_crcs(data, bpc) != crcs:
+            if not ck.verify_chunks(data, crcs, bpc):
                 self._checksum_failed(blk, data, crcs, start, bpc)
         return blk.offset + start, data
 
@@ -366,9 +377,13 @@ class _Prefetcher:
 
     def _run(self, pos: int) -> None:
         length = self._stream._length
+        # queue (2) + the consumer's current segment (1) + the one being filled (1)
+        pool = [bytearray(SEGMENT) for _ in range(4)]
+        turn = 0
         while pos < length and not self._stopped.is_set():
             try:
-                start, data = self._stream.read_segment(pos)
+                start, data = self._stream.read_segment(pos, pool[turn % 4])
+                turn += 1
             except BaseException as e:  # noqa: BLE001 - re-raised by take()
                 self._queue.put(e)
                 return

@@ -14,14 +14,24 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import uuid
+from typing import TYPE_CHECKING
 
 from pyhdp.errors import ChecksumError, FsError
-from pyhdp.hdfs.datanode import checksum as ck
 from pyhdp.hdfs.namenode.storage import StorageLock, java_date, read_properties
+
+if TYPE_CHECKING:
+    from pyhdp.hdfs.datanode import checksum as ck
+else:
+    class _LazyChecksum:
+        """``checksum`` imported on first use: listing commands never load the CRC library."""
+
+        def __getattr__(self, name):
+            from pyhdp.hdfs.datanode import checksum
+
+            return getattr(checksum, name)
+
+    ck = _LazyChecksum()
 
 DN_LAYOUT_VERSION = -57
 
@@ -58,6 +68,8 @@ class BlockStore:
                     f"datanode clusterID = {props['clusterID']}. Remove {self.data_dir} "
                     "(its blocks belong to an older format) or restore the matching name directory.")
         if not props:
+            import uuid
+
             props = {
                 "storageID": f"DS-{uuid.uuid4()}",
                 "clusterID": cluster_id,
@@ -98,6 +110,8 @@ class BlockStore:
     def find_replica(self, block_id: int) -> tuple[str, str, bool] | None:
         """``(data path, meta path, finalized)`` of the replica of ``block_id``, any genstamp."""
         for base, final in ((self.block_dir(block_id), True), (self.rbw, False)):
+            import glob
+
             data = os.path.join(base, f"blk_{block_id}")
             metas = glob.glob(os.path.join(base, f"blk_{block_id}_*.meta"))
             if metas and os.path.exists(data):
@@ -210,7 +224,7 @@ class BlockStore:
             bpc = ck.parse_header(mf.read(ck.HEADER_SIZE))[2]
             crcs = mf.read()
             buf = df.read(length)
-        bad = ck.first_mismatch(buf, crcs, bpc)
+        bad = None if ck.verify_chunks(buf, crcs, bpc) else ck.first_mismatch(buf, crcs, bpc)
         if bad is not None:
             idx, exp, got = bad
             raise ChecksumError(f"Checksum error: {data} at {idx * bpc} exp: {exp} got: {got}", data)
@@ -237,6 +251,8 @@ class BlockStore:
         return n
 
     def wipe(self) -> None:
+        import shutil
+
         shutil.rmtree(os.path.join(self.data_dir, "current"), ignore_errors=True)
 
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import os
-import random
 import socket
 import time
-import uuid
 from typing import TYPE_CHECKING
 
 from pyhdp.errors import FsError, StoreLockedError
@@ -117,6 +115,9 @@ def local_ip() -> str:
 
 
 def new_version(cluster_id: str | None = None) -> VersionInfo:
+    import random
+    import uuid
+
     now = int(time.time() * 1000)
     rnd = random.SystemRandom()
     return VersionInfo(
