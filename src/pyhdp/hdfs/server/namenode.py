@@ -449,6 +449,11 @@ class NameNode:
     def dn_register(self, body: dict) -> dict:
         from pyhdp.hdfs.server.blockmanager import DisallowedDatanodeError
 
+        identity = {"bpid": self.bpid, "clusterId": self.version.cluster_id,
+                    "namespaceId": self.version.namespace_id, "heartbeat": self.bm.settings.heartbeat_interval}
+        if not body.get("uuid"):
+            return identity  # versionRequest: who is this NameNode
+
         if body.get("clusterId") and body["clusterId"] != self.version.cluster_id:
             raise FsError(f"Incompatible clusterIDs: namenode clusterID = {self.version.cluster_id}; datanode "
                           f"clusterID = {body['clusterId']}")
@@ -463,8 +468,7 @@ class NameNode:
             log.warning("Refused registration of %s (not in dfs.hosts)", dn.name)
             raise
         log.info("Registered DataNode %s (%s)", dn.name, dn.uuid)
-        return {"bpid": self.bpid, "clusterId": self.version.cluster_id, "namespaceId": self.version.namespace_id,
-                "heartbeat": self.bm.settings.heartbeat_interval}
+        return identity
 
     def dn_heartbeat(self, body: dict) -> dict:
         cmds = self.bm.heartbeat(body["uuid"], body.get("stats", {}), time.monotonic(), time.time())
