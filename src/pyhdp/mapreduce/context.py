@@ -132,7 +132,7 @@ class MapContext(TaskContext):
 
     def records(self) -> Iterator[tuple[Any, Any]]:
         for keys, values in self.record_batches():
-            yield from zip(keys, values)
+            yield from zip(keys, values, strict=False)
 
 
 class ReduceContext(TaskContext):

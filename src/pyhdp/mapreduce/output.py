@@ -116,9 +116,9 @@ class TextRecordWriter(RecordWriter):
         tb = _to_bytes
         lines: list[bytes] = []
         if all(type(k) is bytes for k in keys) and all(type(v) is bytes for v in values):
-            lines = [k + sep + v for k, v in zip(keys, values)]
+            lines = [k + sep + v for k, v in zip(keys, values, strict=False)]
         else:
-            for k, v in zip(keys, values):
+            for k, v in zip(keys, values, strict=False):
                 if k is None:
                     if v is None:
                         continue
@@ -168,7 +168,7 @@ class SequenceFileRecordWriter(RecordWriter):
         if self.writer is None:
             self._open(keys[0], values[0])
         append = self.writer.append
-        for k, v in zip(keys, values):
+        for k, v in zip(keys, values, strict=False):
             append(k, v)
         self.records += len(keys)
 
@@ -194,7 +194,7 @@ class InternalRecordWriter(RecordWriter):
         if not keys:
             return
         self.records += len(keys)
-        recs = list(zip(keys, values))
+        recs = list(zip(keys, values, strict=False))
         try:
             payload, codec = marshal.dumps(recs), 0
         except ValueError:

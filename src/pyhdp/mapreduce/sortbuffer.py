@@ -26,6 +26,8 @@ from pyhdp.mapreduce.merge import merge_passes, merge_runs, record_key
 
 #: estimated Python bytes per buffered record beyond its key/value bytes
 RECORD_OVERHEAD = 120
+#: records accounted at a time (a spill can happen between two slices of a big batch)
+BATCH = 16384
 
 
 def hadoop_hash(data: bytes) -> int:
@@ -112,6 +114,10 @@ class MapOutputCollector:
             return
         if len(values) != n:
             raise ValueError("keys and values differ in length")
+        if n > BATCH:
+            for i in range(0, n, BATCH):
+                self.add_batch(keys[i : i + BATCH], values[i : i + BATCH])
+            return
         try:
             kbytes = sum(map(len, keys))
         except TypeError:
@@ -159,7 +165,7 @@ class MapOutputCollector:
         r = self.r
         if self.combiner is not None:
             groups: defaultdict[bytes, list] = defaultdict(list)
-            for k, v in zip(keys, values):
+            for k, v in zip(keys, values, strict=False):
                 groups[k].append(v)
             self.combine_in += len(keys)
             combined = self._combine_groups(groups.items())
@@ -167,14 +173,14 @@ class MapOutputCollector:
             records = combined
             rkeys = [rec[0] for rec in records]
         else:
-            records = list(zip(keys, values))
+            records = list(zip(keys, values, strict=False))
             rkeys = keys
         parts = self._partition(rkeys)
         if parts is None:
             return [records]
         buckets: list[list] = [[] for _ in range(r)]
         appends = [b.append for b in buckets]
-        for rec, p in zip(records, parts):
+        for rec, p in zip(records, parts, strict=False):
             appends[p](rec)
         return buckets
 

@@ -214,4 +214,4 @@ class SplitReader:
 
     def records(self) -> Iterator[tuple[Any, Any]]:
         for keys, values in self.record_batches():
-            yield from zip(keys, values)
+            yield from zip(keys, values, strict=False)

@@ -81,13 +81,14 @@ class TextChunk:
         return len(self.lines())
 
     def records(self) -> Iterator[tuple[int, bytes]]:
-        return zip(self.offsets(), self.lines())
+        return zip(self.offsets(), self.lines(), strict=False)
 
 
 def _line_end(buf: bytes, pos: int, delim: bytes | None, eof: bool) -> int:
     """Index just after the terminator of the line containing ``pos`` (-1: need more data)."""
     if delim is not None:
-        i = buf.find(delim, pos)
+        # the first delimiter that ends after pos (it may start before it)
+        i = buf.find(delim, max(pos - len(delim) + 1, 0))
         return -1 if i < 0 else i + len(delim)
     i = buf.find(b"\n", pos)
     j = buf.find(b"\r", pos, i if i >= 0 else len(buf))
@@ -128,6 +129,10 @@ def read_chunks(
     must be positioned by the caller when it cannot seek.
     """
     end = (1 << 62) if whole else start + length
+    split_start = start
+    if start and not whole and delimiter is not None and len(delimiter) > 1:
+        # a delimiter may straddle the split start: look for the first one ending after it
+        start = max(start - len(delimiter) + 1, 0)
     if start and not whole:
         stream.seek(start)
     pos = start  # file offset of buf[0]
@@ -150,7 +155,7 @@ def read_chunks(
         buf = buf + data if buf else data
         return True
 
-    if start != 0 and not whole:
+    if split_start != 0 and not whole:
         while True:
             e = _line_end(buf, 0, delimiter, eof)
             if e >= 0:
@@ -160,13 +165,14 @@ def read_chunks(
             if not more():
                 return
     bom = False
-    if start == 0:
+    if split_start == 0:
         while len(buf) < 3 and more():
             pass
         if buf.startswith(BOM):
             buf = buf[3:]
             pos += 3
             bom = True
+            end = max(end, pos)  # the first line (after the BOM) belongs to split 0
     while pos <= end:
         if not buf and not more():
             return

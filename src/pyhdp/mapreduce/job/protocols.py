@@ -29,6 +29,7 @@ T_INT = 0xF8
 T_FLOAT = 0xF9
 T_TUPLE = 0xFA
 T_LIST = 0xFB
+T_RAWSTR = 0xFE  # a str whose (surrogate-escaped) bytes start in the tag range
 T_PICKLE = 0xFF
 _Q = struct.Struct(">Q")
 _D = struct.Struct(">d")
@@ -44,7 +45,8 @@ def encode_key(k: Any) -> bytes:
     """Order-preserving bytes of a key (str → its UTF-8)."""
     t = type(k)
     if t is str:
-        return k.encode("utf-8", "surrogateescape")
+        b = k.encode("utf-8", "surrogateescape")
+        return b if not b or b[0] < 0xF5 else bytes((T_RAWSTR,)) + b
     if t is int:
         if _INT_MIN <= k <= _INT_MAX:
             return bytes((T_INT,)) + _Q.pack(k - _INT_MIN)
@@ -86,6 +88,8 @@ def decode_key(b: bytes) -> Any:
     if tag in (T_TUPLE, T_LIST):
         items = [decode_key(p) for p in split_elements(b)]
         return tuple(items) if tag == T_TUPLE else items
+    if tag == T_RAWSTR:
+        return b[1:].decode("utf-8", "surrogateescape")
     if tag == T_PICKLE:
         return pickle.loads(b[1:])
     raise ValueError(f"bad key encoding {b[:8]!r}")

@@ -295,11 +295,12 @@ class JobMapLogic:
         else:
             for keys, values in ctx.record_batches():
                 if self.input_format == "internal":
-                    out.extend(zip(keys, values))
+                    out.extend(zip(keys, values, strict=False))
                 else:
                     proto = get_protocol(job.INPUT_PROTOCOL)
                     out.extend(
-                        proto.read(v) if isinstance(v, bytes) else (k, v) for k, v in zip(keys, values)
+                        proto.read(v) if isinstance(v, bytes) else (k, v)
+                        for k, v in zip(keys, values, strict=False)
                     )
                 emit(out)
                 out = []
@@ -350,11 +351,12 @@ class JobMapLogic:
                 pairs = zip(
                     [k.decode("utf-8", "surrogateescape") for k in keys],
                     [v.decode("utf-8", "surrogateescape") for v in values],
+                    strict=False,
                 )
             elif proto is not None:
                 pairs = (proto.read(v) for v in values)
             else:
-                pairs = zip(keys, values)
+                pairs = zip(keys, values, strict=False)
             for k, v in pairs:
                 r = mapper(k, v)
                 if r is not None:
@@ -392,7 +394,7 @@ class JobCombineLogic:
         if json_internal:
             return [(json.dumps(k).encode(), json.dumps(v)) for k, v in out]
         keys = encode_keys([r[0] for r in out])
-        return list(zip(keys, [r[1] for r in out]))
+        return list(zip(keys, [r[1] for r in out], strict=False))
 
 
 class JobReduceLogic:
