@@ -198,13 +198,30 @@ def _split_key(key: bytes) -> tuple[str, bytes]:
 
 
 class ValueAggregatorCombiner:
-    """Combines values of each ``type:id`` key into the aggregator's partial results."""
+    """Combines values of each ``type:id`` key into the aggregator's partial results.
 
-    def __init__(self, **_: Any):
-        pass
+    ``encoded``: records are Streaming's counted lines (:mod:`pyhdp.mapreduce.streaming.shuffle`).
+    """
 
-    def combine(self, groups: Iterable[tuple[bytes, list]]) -> list[tuple[bytes, bytes]]:
-        out: list[tuple[bytes, bytes]] = []
+    def __init__(self, encoded: bool = False, **_: Any):
+        self.encoded = encoded
+
+    def combine(self, groups: Iterable[tuple[bytes, list]]) -> list[tuple[bytes, Any]]:
+        out: list[tuple[bytes, Any]] = []
+        if self.encoded:
+            from pyhdp.mapreduce.streaming.shuffle import decode, encode
+
+            aggs: dict[bytes, Aggregator] = {}
+            for ek, counts in groups:
+                key, value = decode(ek)
+                agg = aggs.get(key)
+                if agg is None:
+                    agg = aggs[key] = make_aggregator(_split_key(key)[0])
+                for _ in range(sum(int(c) for c in counts)):
+                    agg.add(value)
+            for key, agg in aggs.items():
+                out.extend((encode(key, s.encode("utf-8")), 1) for s in agg.combiner_output())
+            return out
         for key, values in groups:
             type_name, _id = _split_key(key)
             agg = make_aggregator(type_name)
@@ -214,16 +231,43 @@ class ValueAggregatorCombiner:
         return out
 
 
+def _encoded_groups(ctx: Any):
+    """``(key, values)`` groups of counted lines, grouped by the decoded key."""
+    from pyhdp.mapreduce.streaming.shuffle import decode
+
+    current: bytes | None = None
+    values: list[bytes] = []
+    distinct = total = 0
+    for chunk in ctx.sorted_chunks():
+        distinct += len(chunk)
+        for ek, count in chunk:
+            key, value = decode(ek)
+            c = int(count)
+            total += c
+            if key != current:
+                if current is not None:
+                    yield current, values
+                current, values = key, []
+            values.extend([value] * c)
+    if current is not None:
+        yield current, values
+    if total != distinct:
+        ctx.counters.task("REDUCE_INPUT_RECORDS", total - distinct)
+
+
 class ValueAggregatorReducer:
     """Writes ``id\\treport`` per ``type:id`` key."""
 
-    def __init__(self, **_: Any):
-        pass
+    def __init__(self, encoded: bool = False, **_: Any):
+        self.encoded = encoded
 
     def run_reduce(self, ctx: Any) -> None:
         keys: list[bytes] = []
         values: list[bytes] = []
-        for key, vals in ctx.groups():
+        groups = _encoded_groups(ctx) if self.encoded else ctx.groups()
+        n = 0
+        for key, vals in groups:
+            n += 1
             type_name, ident = _split_key(key)
             agg = make_aggregator(type_name)
             for v in vals:
@@ -235,3 +279,5 @@ class ValueAggregatorReducer:
                 keys, values = [], []
         if keys:
             ctx.emit_batch(keys, values)
+        if self.encoded and n:
+            ctx.counters.task("REDUCE_INPUT_GROUPS", n)

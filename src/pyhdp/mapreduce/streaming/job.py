@@ -163,6 +163,23 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
             raise StreamUsageError(f"-io {ident}: pyhdp Streaming supports only the text identifier so far")
     conf.set("stream.addenvironment", add_env)
 
+    num_reduces_guess = (
+        0
+        if reducer == "NONE"
+        else int(
+            opts.num_reduce_tasks
+            if opts.num_reduce_tasks is not None
+            else (conf.get("mapreduce.job.reduces") or "1")
+        )
+    )
+    # Streaming map output travels as distinct counted lines (see shuffle.py) unless turned off
+    encoded = (
+        mapper is not None
+        and mapper not in IDENTITY_MAPPERS
+        and num_reduces_guess != 0
+        and (conf.get("pyhdp.streaming.counted.shuffle") or "true").strip().lower() == "true"
+    )
+
     # commands
     map_comp: Component
     sort_key: Component | None = None
@@ -172,7 +189,9 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
             sort_key = Component(T + "keyfield:numeric_key")
     else:
         conf.set("stream.map.streamprocessor", quote_plus(mapper))
-        map_comp = Component(T + "task:PipeMapper", {"command": mapper, "ignore_key": ignore_key})
+        map_comp = Component(
+            T + "task:PipeMapper", {"command": mapper, "ignore_key": ignore_key, "encoded": encoded}
+        )
 
     if opts.num_reduce_tasks is not None:
         try:
@@ -187,17 +206,19 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
     comb_comp: Component | None = None
     if combiner is not None:
         conf.set("stream.combine.streamprocessor", quote_plus(combiner))
-        comb_comp = Component(T + "task:PipeCombiner", {"command": combiner})
+        comb_comp = Component(T + "task:PipeCombiner", {"command": combiner, "encoded": encoded})
     red_comp: Component | None = None
     if reducer is not None and num_reduces != 0:
         if reducer.lower() == "aggregate":
-            red_comp = Component(T + "aggregate:ValueAggregatorReducer")
-            comb_comp = Component(T + "aggregate:ValueAggregatorCombiner")
+            red_comp = Component(T + "aggregate:ValueAggregatorReducer", {"encoded": encoded})
+            comb_comp = Component(T + "aggregate:ValueAggregatorCombiner", {"encoded": encoded})
         elif reducer in IDENTITY_REDUCERS:
-            red_comp = None
+            red_comp = Component(T + "shuffle:StreamIdentityReducer") if encoded else None
         else:
             conf.set("stream.reduce.streamprocessor", quote_plus(reducer))
-            red_comp = Component(T + "task:PipeReducer", {"command": reducer})
+            red_comp = Component(T + "task:PipeReducer", {"command": reducer, "encoded": encoded})
+    elif reducer is None and encoded:
+        red_comp = Component(T + "shuffle:StreamIdentityReducer")
 
     # output format
     output_format = "text"
@@ -240,6 +261,9 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
             )
         else:
             raise StreamUsageError(f"class not found : {comparator}")
+
+    if encoded and part_comp is None and num_reduces > 1:
+        part_comp = Component(T + "shuffle:EncodedHashPartitioner")
 
     if opts.mapdebug:
         conf.set("mapreduce.map.debug.script", opts.mapdebug)

@@ -14,6 +14,7 @@ from typing import Any
 from pyhdp.mapreduce.streaming import command as cmdmod
 from pyhdp.mapreduce.streaming.pipe import Reporter, StreamingTaskError, pump, start_process
 from pyhdp.mapreduce.streaming.records import join_group, join_pairs, parse_lines, to_bytes
+from pyhdp.mapreduce.streaming.shuffle import CountedLines, decode, expand
 
 LOG = logging.getLogger("streaming.PipeMapRed")
 
@@ -165,11 +166,15 @@ def _raw_map_input(ctx: Any, ignore_key: bool, sep: bytes) -> Iterator[bytes]:
 
 
 class PipeMapper:
-    """``-mapper CMD``: the split's records go to CMD's stdin, its stdout lines become map output."""
+    """``-mapper CMD``: the split's records go to CMD's stdin, its stdout lines become map output.
 
-    def __init__(self, command: str, ignore_key: bool | None = None, **_: Any):
+    ``encoded``: map output goes to the engine as distinct counted lines (see :mod:`.shuffle`).
+    """
+
+    def __init__(self, command: str, ignore_key: bool | None = None, encoded: bool = False, **_: Any):
         self.command = command
         self.ignore_key = ignore_key
+        self.encoded = encoded
 
     def run_map(self, ctx: Any) -> None:
         _current[0] = ctx
@@ -187,14 +192,32 @@ class PipeMapper:
         reporter = _reporter(ctx)
         proc = start_process(argv, env, ctx.work_dir)
         emit_batch = ctx.emit_batch
+        counted = CountedLines() if self.encoded else None
+        emitted = [0]
+
+        def flush_counted() -> None:
+            keys, counts = counted.take(out_sep, nkeys)
+            if keys:
+                emitted[0] += len(keys)
+                emit_batch(keys, counts)
 
         def on_output(data: bytes) -> None:
+            if counted is not None:
+                counted.add_data(data)
+                if counted.full():
+                    flush_counted()
+                return
             keys, values = parse_lines(data, out_sep, nkeys)
             if keys:
                 emit_batch(keys, values)
 
         result = pump(proc, _raw_map_input(ctx, ignore_key, in_sep), on_output, reporter)
         _check_result(result, ctx, "map", 2 * CLIENT_BUFFER)
+        if counted is not None:
+            flush_counted()
+            extra = counted.records - emitted[0]
+            if extra:
+                ctx.counters.task("MAP_OUTPUT_RECORDS", extra)
 
 
 class StreamIdentityMapper:
@@ -210,36 +233,52 @@ class StreamIdentityMapper:
                 ctx.emit_batch([to_bytes(k) for k in keys], [to_bytes(v) for v in values])
 
 
-def _sorted_input(ctx: Any, sep: bytes) -> Iterator[bytes]:
-    """Reducer stdin: ``key SEP value\\n`` per record, in sorted order, big chunks."""
-    chunks = getattr(ctx, "sorted_chunks", None)
-    if chunks is not None:
-        pending: list[bytes] = []
-        size = 0
-        for chunk in chunks():
-            if not chunk:
-                continue
+def _sorted_input(ctx: Any, sep: bytes, encoded: bool, stats: list[int]) -> Iterator[bytes]:
+    """Reducer stdin: ``key SEP value\\n`` per record, in sorted order, big chunks.
+
+    ``stats`` gathers [records, groups, distinct engine records] for the task counters.
+    """
+    pending: list[bytes] = []
+    size = 0
+    last_key: list[Any] = [None]
+    for chunk in ctx.sorted_chunks():
+        if not chunk:
+            continue
+        if encoded:
+            data, total, keys = expand(chunk, sep)
+            stats[2] += len(chunk)
+        else:
             k0, v0 = chunk[0]
             if type(k0) is not bytes or type(v0) is not bytes:
                 chunk = [(to_bytes(k), to_bytes(v)) for k, v in chunk]
             data = join_pairs(chunk, sep)
-            pending.append(data)
-            size += len(data)
-            if size >= (1 << 20):
-                yield b"".join(pending)
-                pending, size = [], 0
-        if pending:
+            total = len(chunk)
+            stats[2] += len(chunk)
+            keys = [rec[0] for rec in chunk]
+        stats[0] += total
+        prev = last_key[0]
+        groups = 0
+        for k in keys:
+            if k != prev:
+                groups += 1
+                prev = k
+        last_key[0] = prev
+        stats[1] += groups
+        pending.append(data)
+        size += len(data)
+        if size >= (1 << 20):
             yield b"".join(pending)
-        return
-    for key, values in ctx.groups():
-        yield join_group(to_bytes(key), [to_bytes(v) for v in values], sep)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
 
 
 class PipeReducer:
     """``-reducer CMD``: sorted ``key\\tvalue`` lines to CMD's stdin, its stdout lines to the output."""
 
-    def __init__(self, command: str, **_: Any):
+    def __init__(self, command: str, encoded: bool = False, **_: Any):
         self.command = command
+        self.encoded = encoded
 
     def run_reduce(self, ctx: Any) -> None:
         conf = ctx.conf
@@ -259,8 +298,13 @@ class PipeReducer:
             if keys:
                 emit_batch(keys, values)
 
-        result = pump(proc, _sorted_input(ctx, in_sep), on_output, reporter)
+        stats = [0, 0, 0]
+        result = pump(proc, _sorted_input(ctx, in_sep, self.encoded, stats), on_output, reporter)
         _check_result(result, ctx, "reduce", CLIENT_BUFFER)
+        if stats[0] != stats[2]:
+            ctx.counters.task("REDUCE_INPUT_RECORDS", stats[0] - stats[2])
+        if stats[1]:
+            ctx.counters.task("REDUCE_INPUT_GROUPS", stats[1])
 
 
 class PipeCombiner:
@@ -290,11 +334,21 @@ class PipeCombiner:
         out_keys: list[bytes] = []
         out_values: list[bytes] = []
 
+        stats = [0, 0]
+
         def feed() -> Iterator[bytes]:
             pending: list[bytes] = []
             size = 0
             for key, values in groups:
-                data = join_group(to_bytes(key), [to_bytes(v) for v in values], in_sep)
+                if self.encoded:
+                    k, v = decode(key)
+                    values = list(values)
+                    c = sum(int(x) for x in values)
+                    stats[0] += c
+                    stats[1] += len(values)
+                    data = (k + in_sep + v + b"\n") * c
+                else:
+                    data = join_group(to_bytes(key), [to_bytes(v) for v in values], in_sep)
                 pending.append(data)
                 size += len(data)
                 if size >= (1 << 20):
@@ -303,12 +357,24 @@ class PipeCombiner:
             if pending:
                 yield b"".join(pending)
 
+        counted = CountedLines(limit=1 << 62) if self.encoded else None
+
         def on_output(data: bytes) -> None:
+            if counted is not None:
+                counted.add_data(data)
+                return
             keys, values = parse_lines(data, out_sep, nkeys)
             out_keys.extend(keys)
             out_values.extend(values)
 
         result = pump(proc, feed(), on_output, reporter)
+        if counted is not None:
+            n_out = counted.records
+            out_keys, counts = counted.take(out_sep, nkeys)
+            if ctx is not None:
+                ctx.counters.task("COMBINE_INPUT_RECORDS", stats[0] - stats[1])
+                ctx.counters.task("COMBINE_OUTPUT_RECORDS", n_out - len(out_keys))
+            out_values = counts  # type: ignore[assignment]
         if ctx is not None:
             _check_result(result, ctx, "reduce", CLIENT_BUFFER)
         elif result.returncode != 0:
