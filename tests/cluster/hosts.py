@@ -108,9 +108,11 @@ class TestHost:
         """The workers-file entry for this host (address, with the port if not 22)."""
         return self.address if self.port == 22 else f"{self.address}:{self.port}"
 
+    keys_dir: Path | None = None  # world-readable: sshd reads authorized_keys as the logging-in user
+
     @property
     def authorized_keys(self) -> Path:
-        return self.dir / "authorized_keys"
+        return (self.keys_dir or self.dir) / "authorized_keys"
 
 
 class TestHosts:
@@ -130,6 +132,8 @@ class TestHosts:
         self._lock_file = None
         self._pids: list[int] = []
         self._partitions: set[tuple[str, str]] = set()
+        # public keys only, readable by every user (the pytest tmp dir is private to its owner)
+        self.keys_root = Path(f"/tmp/pyhdp-testhosts-keys-{os.getuid()}/{k}")
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -145,6 +149,10 @@ class TestHosts:
         self._lock_file = lock_file
         try:
             self.workdir.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.keys_root, ignore_errors=True)
+            self.keys_root.mkdir(mode=0o755, parents=True)
+            self.keys_root.parent.chmod(0o755)
+            self.keys_root.chmod(0o755)
             self.client_public_key = keygen(self.key)
             if mode == "netns":
                 self._cleanup_stale()
@@ -171,7 +179,11 @@ class TestHosts:
         key_type, key_b64 = pub[0], pub[1]
         name = host.address if host.port == 22 else f"[{host.address}]:{host.port}"
         host.host_key_line = f"{name} {key_type} {key_b64}"
+        host.keys_dir = self.keys_root / host.name
+        host.keys_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
+        host.keys_dir.chmod(0o755)
         host.authorized_keys.write_text(self.client_public_key + "\n")
+        host.authorized_keys.chmod(0o644)
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True) if os.geteuid() == 0 else None
         conf = d / "sshd_config"
         conf.write_text("\n".join([
@@ -361,6 +373,7 @@ class TestHosts:
         if self.mode == "netns":
             _run("ip", "link", "del", self.bridge, check=False)
             _run("nft", "delete", "table", "bridge", self.nft_table, check=False)
+        shutil.rmtree(self.keys_root, ignore_errors=True)
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None

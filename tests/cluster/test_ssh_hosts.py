@@ -348,3 +348,48 @@ def test_worker_reads_its_synced_conf_dir(cluster):
     fan, out, err = fanout(cluster)
     task = PyhdpTask("pyhdp", ["version"])
     assert f"--config {cluster.host_dir(h.entry)}/conf" in task.remote_command(specs([h])[0], fan)
+
+
+def test_jump_host_reaches_a_host_cut_off_from_the_master(cluster):
+    """``pyhdp.ssh.jump-host`` (ssh -J): h2 is partitioned from the master but reachable through h1."""
+    cluster.hosts.require_netns()
+    jump, target = cluster.hosts.hosts[0], cluster.hosts.hosts[1]
+    cluster.hosts.partition("master", target)
+    try:
+        fan, out, err = fanout(cluster, **{"pyhdp.ssh.connect-timeout": "1s", "pyhdp.ssh.retries": "0"})
+        with fan:
+            assert not fan.run(specs([target]), ShellTask("true"))[0].ok
+        fan, out, err = fanout(cluster, **{"pyhdp.ssh.jump-host": f"root@{jump.address}"})
+        with fan:
+            r = fan.run(specs([target]), ShellTask("echo via jump; echo $SSH_CLIENT"))[0]
+        assert r.ok, err.getvalue()
+        assert f"{target.entry}: via jump" in out.getvalue()
+        assert r.output[1].split()[0] == jump.address  # the target saw the jump host as its client
+    finally:
+        cluster.hosts.heal()
+
+
+def test_unprivileged_ssh_user_and_an_unreachable_interpreter(cluster):
+    """As the unprivileged user ``pyhdp-test`` (made by ``.ci/run``): the login works, and a
+    worker interpreter that user cannot run gives one clear error naming the host and the key."""
+    import os
+    import pwd
+
+    try:
+        pwd.getpwnam("pyhdp-test")
+    except KeyError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("the user pyhdp-test should exist in CI (.ci/run makes it)")
+        pytest.skip("no user pyhdp-test here (.ci/run makes it)")
+    if os.geteuid() != 0:
+        pytest.skip("the hosts' sshd runs as this user: other users cannot log in")
+    host = cluster.hosts.hosts[0]
+    fan, out, err = fanout(cluster, **{"pyhdp.ssh.user": "pyhdp-test", "pyhdp.worker.python": "/root/no-access/python3"})
+    with fan:
+        r = fan.run(specs([host]), ShellTask("id -un"))[0]
+        assert r.ok, err.getvalue()
+        assert r.output == ["pyhdp-test"]
+        r = fan.run(specs([host]), PyhdpTask("hdfs", ["--daemon", "status", "datanode"]))[0]
+    assert not r.ok and r.exit_code in (126, 127)
+    assert f"{host.entry}: ERROR: /root/no-access/python3 " in err.getvalue()
+    assert "(set pyhdp.worker.python)" in err.getvalue()

@@ -131,8 +131,9 @@ class PyhdpTask(Task):
         return " ".join(shlex.quote(w) for w in words)
 
     def run_local(self, host: HostSpec, fanout: Fanout, emit: Emit) -> int:
+        # this machine keeps its own identity (log file names with the OS host name, as Hadoop's)
         env = dict(os.environ)
-        env.update(self._env(host, fanout))
+        env.update({k: v for k, v in self._env(host, fanout).items() if k != "PYHDP_HOST"})
         conf_dir = fanout.conf.get("pyhdp.conf.dir") if fanout.conf is not None else None
         argv = [sys.executable, "-m", "pyhdp.cluster", self.prog, *(["--config", conf_dir] if conf_dir else []),
                 *self.args]

@@ -108,6 +108,7 @@ class ParamikoTransport:
         sock = None
         if s.jump_host and not direct:
             sock = self._jump_channel(address, port)
+        started = time.monotonic()
         try:
             client.connect(
                 address, port=port, username=user, key_filename=s.identity_file and os.path.expanduser(s.identity_file),
@@ -126,7 +127,7 @@ class ParamikoTransport:
             raise HostFailure("auth", f"authentication failed for {where} (tried {key})") from None
         except paramiko.SSHException as e:
             client.close()
-            raise _ssh_failure(e, where, self._known_hosts_path(), s) from None
+            raise _ssh_failure(e, where, self._known_hosts_path(), s, time.monotonic() - started) from None
         except socket.gaierror as e:
             client.close()
             raise HostFailure("unreachable", f"unknown host {address} ({e.strerror})") from None
@@ -167,8 +168,11 @@ class ParamikoTransport:
         self._jumps.clear()
 
 
-def _ssh_failure(e: Exception, where: str, known_hosts: str, s: SshSettings) -> HostFailure:
+def _ssh_failure(e: Exception, where: str, known_hosts: str, s: SshSettings, elapsed: float) -> HostFailure:
     text = str(e)
+    if ("No existing session" in text or "Negotiation timed out" in text) and elapsed >= 0.9 * s.connect_timeout:
+        # the handshake never completed within the time-out (paramiko reports it at the auth step)
+        return HostFailure("timeout", f"SSH handshake with {where} did not complete within {s.connect_timeout:g} s")
     if "not found in known_hosts" in text:
         return HostFailure("hostkey", f"the host key of {where.split('@', 1)[-1].split(' ')[0]} is not in "
                                       f"{known_hosts} (pyhdp.ssh.known-hosts=strict: add it with ssh-keyscan, "
@@ -180,7 +184,7 @@ def _ssh_failure(e: Exception, where: str, known_hosts: str, s: SshSettings) -> 
                                           f"{s.connect_timeout:g} s")
         return HostFailure("ssh", f"{where} closed the connection before the SSH handshake ({text})", transient=True)
     if "No existing session" in text:
-        return HostFailure("auth", f"authentication failed for {where} (no usable key)")
+        return HostFailure("ssh", f"{where} closed the connection during the SSH handshake", transient=True)
     if "timeout" in text.lower() or "timed out" in text.lower():
         return HostFailure("timeout", f"SSH handshake with {where} timed out after {s.connect_timeout:g} s")
     return HostFailure("ssh", f"SSH error with {where}: {text}", transient=True)
