@@ -64,6 +64,14 @@ class DistributedFileSystem(FileSystem):
         "is-blobstore": False,
     }
 
+    def __new__(cls, conf: Configuration, authority: str = "", user: str | None = None):
+        # a NameNode daemon answering at fs.defaultFS gets the remote client (pyhdp.hdfs.remote)
+        if cls is DistributedFileSystem:
+            from pyhdp.hdfs.remote import select_class
+
+            cls = select_class(conf, authority or cls._default_authority(conf))
+        return super().__new__(cls)
+
     def __init__(self, conf: Configuration, authority: str = "", user: str | None = None):
         super().__init__(conf, authority or self._default_authority(conf), user)
         self._store: EmbeddedStore | None = None

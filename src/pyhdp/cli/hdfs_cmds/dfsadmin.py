@@ -245,7 +245,7 @@ def safemode(dfs: DistributedFileSystem, arg: str) -> int:
         return 255
     on = dfs.set_safe_mode(action)
     while wait and on:
-        time.sleep(float(dfs.conf.get("pyhdp.dfsadmin.safemode.wait.interval", "5") or 5))
+        time.sleep(1.0)  # Hadoop polls every 5 s; a second gives scripts a quicker answer
         on = dfs.set_safe_mode("get")
     print(f"Safe mode is {'ON' if on else 'OFF'}")
     return 0

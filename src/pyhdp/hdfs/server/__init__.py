@@ -1,0 +1,1 @@
+"""The HDFS daemons: NameNode (:mod:`.namenode`) and DataNode (:mod:`.datanode`) over HTTP."""
