@@ -142,3 +142,20 @@ def test_config_option_selects_the_conf_dir(cli, tmp_path):
     (d / "hdfs-site.yaml").write_text("dfs.replication: 6\n")
     r = cli("hdfs", "--config", str(d), "getconf", "-confKey", "dfs.replication")
     assert (r.returncode, r.stdout) == (0, "6\n")
+
+
+def test_removed_mapred_commands(cli):
+    r = cli("mapred", "jobtracker")
+    assert r.returncode == 1
+    assert r.stderr == (
+        "Sorry, the jobtracker command is no longer supported.\n"
+        'You may find similar functionality with the "yarn" shell command.\n'
+    )
+    assert r.stdout.startswith("Usage: mapred")
+
+
+def test_hadoop_jar_without_arguments(cli):
+    r = cli("hadoop", "jar")
+    assert (r.returncode, r.stdout) == (0, "Usage: hadoop jar <jar> [mainClass] args...\n")
+    r = cli("hadoop", "jar", "--help", env={"YARN_OPTS": "-Xmx1g"})
+    assert r.stderr == 'WARNING: Use "yarn jar" to launch YARN applications.\n'

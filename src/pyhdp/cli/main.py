@@ -347,10 +347,15 @@ def main(prog: str, argv: list[str] | None = None) -> int:
         sys.stderr.flush()
         prog, name = target_prog, replacement
         sub = TABLES[prog].get(name)
-        if sub is None:
+        if sub is None and not _no_longer_supported(prog, name):
             sys.stderr.write(f"ERROR: {name} is not COMMAND nor fully qualified CLASSNAME.\n")
             print_command_usage(prog)
             return 1
+    if sub is None and _no_longer_supported(prog, name):
+        sys.stderr.write(f"Sorry, the {name} command is no longer supported.\n")
+        sys.stderr.write('You may find similar functionality with the "yarn" shell command.\n')
+        print_command_usage(prog)
+        return 1
     if sub is None:
         if "." not in name:
             sys.stderr.write(f"ERROR: {name} is not COMMAND nor fully qualified CLASSNAME.\n")
@@ -365,6 +370,12 @@ def main(prog: str, argv: list[str] | None = None) -> int:
             )
             return 1
         name = mapped[1]  # type: ignore[index]
+    if prog == "hadoop" and name == "jar":
+        if os.environ.get("YARN_OPTS") or os.environ.get("YARN_CLIENT_OPTS"):
+            sys.stderr.write('WARNING: Use "yarn jar" to launch YARN applications.\n')
+        if not args or args[0] == "--help":
+            sys.stdout.write("Usage: hadoop jar <jar> [mainClass] args...\n")
+            return 0
     if opts.daemon and not os.environ.get("PYHDP_DAEMON_CHILD"):
         args = [
             prog, name, opts.daemon, *(["--workers"] if opts.workers else []),
@@ -375,6 +386,10 @@ def main(prog: str, argv: list[str] | None = None) -> int:
     return runtime.run_target(
         prog, name, sub.target, args, opts, tool=sub.tool, debug=debug, conf_errors_ok=sub.conf_errors_ok
     )
+
+
+def _no_longer_supported(prog: str, name: str) -> bool:
+    return prog == "mapred" and name in ("mradmin", "jobtracker", "tasktracker", "groups")
 
 
 def hadoop_main() -> None:
