@@ -117,7 +117,14 @@ def check_file(report: Report, path: str) -> bool:
     try:
         entries = loader.read_file(path)
     except ConfigError as e:
-        report.fail(str(e), "correct the file at that line (`hadoop conftest` lists every problem)")
+        message = str(e)
+        if "Permission denied" in message:
+            fix = f"make it readable (chmod a+r {path}) or run as its owner"
+        elif "not found" in message:
+            fix = "create the file or correct its name"
+        else:
+            fix = "correct the file at that line (`hadoop conftest -conffile FILE` lists every problem)"
+        report.fail(message, fix)
         return False
     report.ok(f"{path}: {len(entries)} properties")
     known = bundled_keys()

@@ -319,12 +319,13 @@ def _cache_get(path: str, st: os.stat_result) -> list[Entry] | None:
         return None
     try:
         with open(cache, "rb") as f:
-            stored_path, mtime, size, ino, entries = marshal.load(f)
+            stored_path, mtime, ctime, size, ino, entries = marshal.load(f)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if (
         stored_path != os.path.abspath(path)
         or mtime != st.st_mtime_ns
+        or ctime != st.st_ctime_ns
         or size != st.st_size
         or ino != st.st_ino
     ):
@@ -344,7 +345,8 @@ def _cache_put(path: str, st: os.stat_result, entries: list[Entry]) -> None:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         tmp = f"{cache}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
-            marshal.dump((os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino, list(entries)), f)
+            key = (os.path.abspath(path), st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            marshal.dump((*key, list(entries)), f)
         os.replace(tmp, cache)
     except OSError:
         pass
