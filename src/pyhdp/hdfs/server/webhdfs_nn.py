@@ -50,8 +50,6 @@ class WebHdfsHandler:
             fn = getattr(self, f"op_{op.lower()}", None)
             if fn is None:
                 raise UnsupportedOperationError(f"{op} is not supported")
-            if request.method in ("PUT", "POST") and op not in ("CREATE", "APPEND"):
-                await request.read()
             return await fn(request, params, path, user)
         except Exception as e:  # noqa: BLE001 - every error becomes a RemoteException
             return error_response(e)
@@ -208,7 +206,7 @@ class WebHdfsHandler:
 
     # ------------------------------------------------------------------ PUT
     async def op_create(self, request, params, path, user):
-        await request.read()  # a body sent to the NameNode is ignored
+        # a body sent to the NameNode is not read (no 100-continue): the data goes to the DataNode
         params.permission("permission")
         params.permission("unmaskedpermission")
         params.short("replication", None, minimum=1)
@@ -274,7 +272,6 @@ class WebHdfsHandler:
 
     # ------------------------------------------------------------------ POST
     async def op_append(self, request, params, path, user):
-        await request.read()
         node, blocks = self.call(user, "getBlockLocations", path=path)
         dn = self._dn_with(blocks[-1].block_id, params) if blocks else None
         dn = dn or self._any_dn(params, request.remote)
