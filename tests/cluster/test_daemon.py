@@ -205,3 +205,27 @@ def test_rotate_keeps_five(tmp_path):
         daemon.rotate(str(f))
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"d.out.{n}" for n in range(1, 6)]
     assert (tmp_path / "d.out.1").read_text() == "7" and (tmp_path / "d.out.5").read_text() == "3"
+
+
+def test_two_daemons_of_a_kind_on_one_host_with_generic_options(dhome, cli, tmp_path):
+    """``-D hadoop.pid.dir=...`` after the daemon name places its pid file (several DataNodes per host)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert cli("pyhdp", "--daemon", "start", "selftest-daemon", "-D", f"hadoop.pid.dir={a}").returncode == 0
+    assert cli("pyhdp", "--daemon", "start", "selftest-daemon", f"-Dhadoop.pid.dir={b}").returncode == 0
+    pa = int((a / f"hadoop-{USER}-selftest-daemon.pid").read_text())
+    pb = int((b / f"hadoop-{USER}-selftest-daemon.pid").read_text())
+    assert pa != pb and alive(pa) and alive(pb)
+    r = cli("pyhdp", "--daemon", "status", "selftest-daemon", "-D", f"hadoop.pid.dir={a}")
+    assert r.stdout == f"selftest-daemon is running as process {pa}.\n"
+    assert cli("pyhdp", "--daemon", "stop", "selftest-daemon", "-D", f"hadoop.pid.dir={a}").returncode == 0
+    assert not alive(pa) and alive(pb)
+    assert cli("pyhdp", "--daemon", "stop", "selftest-daemon", "-D", f"hadoop.pid.dir={b}").returncode == 0
+    assert not alive(pb)
+
+
+def test_non_daemon_subcommand_runs_in_the_foreground(dhome, cli):
+    """As Hadoop ignores --daemon for a sub-command that is no daemon."""
+    r = cli("hdfs", "--daemon", "start", "version")
+    assert r.returncode == 0, r
+    assert r.stdout.startswith("Hadoop ")
+    assert not dhome.pid_dir.exists()

@@ -393,3 +393,14 @@ def test_unprivileged_ssh_user_and_an_unreachable_interpreter(cluster):
     assert not r.ok and r.exit_code in (126, 127)
     assert f"{host.entry}: ERROR: /root/no-access/python3 " in err.getvalue()
     assert "(set pyhdp.worker.python)" in err.getvalue()
+
+
+def test_command_timeout_names_the_host_and_the_reconnect_works(cluster):
+    host = cluster.hosts.hosts[0]
+    fan, out, err = fanout(cluster, **{"pyhdp.ssh.command-timeout": "1s"})
+    with fan:
+        r = fan.run(specs([host]), ShellTask("echo started; sleep 30"))[0]
+        assert r.kind == "command-timeout"
+        assert f"{host.entry}: started" in out.getvalue()
+        assert f"{host.entry}: ERROR: the command gave no exit status within 1 s" in err.getvalue()
+        assert fan.run(specs([host]), ShellTask("echo next"))[0].ok  # a fresh connection

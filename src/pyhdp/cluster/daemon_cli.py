@@ -61,7 +61,28 @@ def run(args: list[str], conf) -> int:
         return run_on_workers(prog, ["--daemon", action, sub, *rest], conf, hostnames, hosts)
     from pyhdp.cluster import daemon
 
-    return daemon.run_action(prog, sub, action, rest, conf)
+    return daemon.run_action(prog, sub, action, rest, _conf_with_generic_options(conf, rest))
+
+
+def _conf_with_generic_options(conf, args: list[str]):
+    """The configuration as the daemon will see it: leading ``-D``/``-conf`` of ``args`` applied
+    (so ``-D hadoop.pid.dir=...`` places the pid file, for several daemons of a kind on one host).
+    The arguments themselves still go to the daemon unchanged."""
+    from pyhdp.cli.generic import parse_generic_options
+    from pyhdp.errors import PyhdpError
+
+    try:
+        gopts, _ = parse_generic_options(list(args))
+        if not gopts.defines and not gopts.conf_files:
+            return conf
+        copy = conf.copy()
+        for path in gopts.conf_files:
+            copy.add_resource(path)
+        for key, value in gopts.defines.items():
+            copy.set(key, value, source="from command line")
+        return copy
+    except PyhdpError:
+        return conf  # the daemon itself reports bad generic options
 
 
 def run_on_workers(prog: str, args: list[str], conf, hostnames: str | None = None, hosts: str | None = None,
