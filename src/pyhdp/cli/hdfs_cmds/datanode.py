@@ -1,4 +1,4 @@
-"""``hdfs datanode``: the DataNode daemon comes with the next release."""
+"""``hdfs datanode``: the DataNode daemon in the foreground (:mod:`pyhdp.hdfs.server.datanode`)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ def run(args: list[str], conf: Configuration) -> int:
     if args and args[0].lower() in ("-h", "-help", "--help"):
         sys.stderr.write(USAGE)
         return 0
-    from pyhdp.hdfs.namenode.storage import data_dirs
+    if args and args[0].lower() != "-regular":
+        sys.stderr.write(f"{args[0]} is not supported by pyhdp's DataNode yet\n" if args[0].lower() in
+                         ("-rollback", "-rollingupgrade") else USAGE)
+        return 1
+    from pyhdp.hdfs.server.datanode import run as run_daemon  # the foreground DataNode daemon
 
-    sys.stderr.write(
-        "The DataNode daemon comes with the next pyhdp release (start-dfs.sh). In standalone mode every "
-        f"hdfs command stores blocks itself, in {', '.join(data_dirs(conf))}; no daemon is needed.\n")
-    return 1
+    return run_daemon([], conf)

@@ -58,9 +58,9 @@ def confirm_prompt(prompt: str) -> bool:
 
 def run(args: list[str], conf: Configuration) -> int:
     if not args:
-        sys.stderr.write("The NameNode daemon comes with the next pyhdp release (start-dfs.sh); "
-                         "until then every command uses the embedded store directly, no daemon needed.\n")
-        return 1
+        from pyhdp.hdfs.server.namenode import run as run_daemon  # the foreground NameNode daemon
+
+        return run_daemon([], conf)
     if args[0].lower() in ("-h", "-help", "--help"):
         sys.stderr.write(USAGE)
         return 0
