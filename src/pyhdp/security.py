@@ -54,3 +54,22 @@ def groups_of(user: str) -> tuple[str, ...]:
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def static_group_overrides(conf: Configuration | None) -> dict[str, tuple[str, ...]]:
+    """``hadoop.user.group.static.mapping.overrides`` (``user1=g1,g2;user2=;``) as a mapping."""
+    text = conf.get("hadoop.user.group.static.mapping.overrides") if conf is not None else None
+    overrides: dict[str, tuple[str, ...]] = {}
+    for item in (text or "").split(";"):
+        user, sep, groups = item.partition("=")
+        if sep and user.strip():
+            overrides[user.strip()] = tuple(g.strip() for g in groups.split(",") if g.strip())
+    return overrides
+
+
+def groups_for(user: str, conf: Configuration | None = None) -> tuple[str, ...]:
+    """Groups of ``user`` as Hadoop resolves them: the static overrides of ``conf`` first, then the OS."""
+    overrides = static_group_overrides(conf)
+    if user in overrides:
+        return overrides[user]
+    return groups_of(user)
