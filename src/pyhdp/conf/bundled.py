@@ -79,6 +79,12 @@ def write_compiled(sources: dict[str, bytes] | None = None, path: str = COMPILED
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, path)
+    try:  # a .pyc of the old text could match by mtime and size: drop it
+        from importlib.util import cache_from_source
+
+        os.remove(cache_from_source(path))
+    except (OSError, NotImplementedError, ValueError):
+        pass
 
 
 def _load_compiled(crcs: dict[str, int]):
