@@ -36,7 +36,9 @@ def java_double(x: float) -> str:
     return f"{mant}E{int(exp)}"
 
 
-def _long(v: bytes | str) -> int:
+def _long(v: bytes | str | int) -> int:
+    if isinstance(v, int):
+        return v
     text = v.decode() if isinstance(v, bytes) else v
     return int(text.strip())
 
