@@ -342,14 +342,18 @@ class RemoteInputStream(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         if size is None or size < 0:
             return self.readall()
-        if self._pos >= self._length:
-            return b""
-        if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
-            self._load(self._pos)
-        start = self._pos - self._seg_start
-        out = self._seg[start: start + size]
-        self._pos += len(out)
-        return out.tobytes()
+        parts = []
+        while size > 0 and self._pos < self._length:
+            if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
+                self._load(self._pos)
+            start = self._pos - self._seg_start
+            out = self._seg[start: start + size]
+            self._pos += len(out)
+            size -= len(out)
+            parts.append(out)
+        if len(parts) == 1:
+            return parts[0].tobytes()
+        return b"".join(parts)
 
     def readall(self) -> bytes:
         parts = []

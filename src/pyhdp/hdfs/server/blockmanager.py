@@ -50,6 +50,12 @@ class DatanodeDescriptor:
     blocks: set[int] = dataclasses.field(default_factory=set)
     commands: list[dict] = dataclasses.field(default_factory=list)
     pending_deletions: int = 0
+    #: blocks whose deletion was sent to the node and may not have happened yet: not a target
+    invalidating: set[int] = dataclasses.field(default_factory=set)
+
+    def deleting(self, bid: int) -> bool:
+        """Whether a deletion of ``bid`` was sent to the node or waits for its next heartbeat."""
+        return bid in self.invalidating or any(c["cmd"] == "invalidate" and bid in c["blocks"] for c in self.commands)
 
     @property
     def name(self) -> str:
@@ -180,6 +186,10 @@ class BlockManager:
             if key in stats:
                 setattr(dn, attr, int(stats[key]))
         commands, dn.commands = dn.commands, []
+        # the node ran the previous reply's commands before this heartbeat
+        dn.invalidating = {b for c in commands if c["cmd"] == "invalidate" for b in c["blocks"]}
+        if not commands:
+            dn.pending_deletions = 0
         return commands
 
     def check_heartbeats(self, now: float) -> list[str]:
@@ -330,7 +340,7 @@ class BlockManager:
             normal = [d for d in nodes if d.admin_state == NORMAL]
             live = len(normal)
             corrupt = self.corrupt.get(info.block_id, set())
-            if corrupt and live >= info.replication:
+            if corrupt and live >= 1:  # a good replica exists: the corrupt ones go (and are replaced)
                 for uuid in list(corrupt):
                     self._invalidate(uuid, [info.block_id])
                     corrupt.discard(uuid)
@@ -357,7 +367,8 @@ class BlockManager:
             if not sources:
                 continue
             src = min(sources, key=lambda d: streams.get(d.uuid, 0))
-            holders = {d.uuid for d in nodes} | corrupt | (pend[0] if pend else set())
+            holders = {d.uuid for d in nodes} | corrupt | (pend[0] if pend else set()) | {
+                d.uuid for d in self.datanodes.values() if d.deleting(info.block_id)}
             targets = self.choose_targets(want, info.length, exclude=holders)
             if not targets:
                 continue
