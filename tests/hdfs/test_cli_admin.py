@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 
-import pytest
-
 
 def test_format_prompts_and_flags(cli, pyhdp_home):
     assert cli("hdfs", "dfs", "-mkdir", "/keep").returncode == 0
@@ -213,9 +211,3 @@ def test_fsck_missing_path_and_bad_option(cli):
     assert r.returncode == 0 and r.stdout.rstrip().endswith("Path '/nope' does not exist")
     r = cli("hdfs", "fsck", "/", "-bogus")
     assert r.returncode == 255 and "fsck: Illegal option '-bogus'" in r.stderr
-
-
-@pytest.mark.parametrize("sub", ["datanode", "secondarynamenode"])
-def test_daemon_placeholders_say_so(cli, sub):
-    r = cli("hdfs", sub)
-    assert r.returncode == 1 and "later" in r.stderr.lower() or "next" in r.stderr.lower()

@@ -143,7 +143,10 @@ class DistributedFileSystem(FileSystem):
         return norm
 
     def close(self) -> None:
-        self._store = None  # the store itself is shared per process; closed at exit
+        """Commit this process's pending metadata; the store itself stays open (shared) until exit."""
+        if self._store is not None:
+            self._store.namesystem.flush()
+        self._store = None
 
     # ------------------------------------------------------------------ metadata
     def get_file_status(self, path: str) -> FileStatus:

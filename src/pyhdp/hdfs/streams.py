@@ -72,6 +72,7 @@ class DFSOutputStream(io.RawIOBase):
         self._drain()
         if self._block is not None:
             self._fs.namesystem.update_block_length(self._fs.caller, self.path, self._fs.holder, self._block_len)
+        self._fs.namesystem.flush()
 
     hsync = hflush
 

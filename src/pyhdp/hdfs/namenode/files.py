@@ -425,6 +425,7 @@ class FileOps(Namespace):
                     self.conn.execute("UPDATE blocks SET inode=?, idx=? WHERE id=?", (tnode.id, idx, bid))
                     idx += 1
                 self.conn.execute("DELETE FROM inodes WHERE id=?", (snode.id,))
+            self.conn.execute("UPDATE inodes SET nchildren=nchildren-? WHERE id=?", (len(seen), tnode.parent))
             total = self.conn.execute("SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (tnode.id,)).fetchone()[0]
             now = now_ms()
             self.conn.execute("UPDATE inodes SET length=?, mtime=? WHERE id=?", (total, now, tnode.id))

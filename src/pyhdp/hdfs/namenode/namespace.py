@@ -132,6 +132,11 @@ class Namespace:
         self.settings = settings or NamespaceSettings()
         self._lock = threading.RLock()
         self._depth = 0
+        self._tx: str | None = None
+        self._tx_start = 0.0
+        self._removed: list[int] = []
+        #: seconds consecutive operations may share one transaction (0: commit each)
+        self.group_commit_window = 0.0
         self.superuser = self.get_meta("superuser") or ""
         self.block_pool_id = self.get_meta("block_pool_id") or ""
         #: called for blocks removed from the namespace (embedded: delete the replicas)
@@ -144,7 +149,14 @@ class Namespace:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
+        """One operation in a write transaction; nested calls join the outer one.
+
+        With ``group_commit_window`` > 0 (the embedded store sets it) consecutive operations
+        of this process share one ``BEGIN IMMEDIATE`` transaction, committed once it is older
+        than the window (by the next operation or a timer), by :meth:`flush` and at exit; each
+        operation runs in a SAVEPOINT, so a failed one is undone alone.  Other processes wait
+        at most about one window for the write lock.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -153,26 +165,61 @@ class Namespace:
                 finally:
                     self._depth -= 1
                 return
-            self._begin("BEGIN IMMEDIATE")
+            group = self.group_commit_window > 0
+            if self._tx is None:
+                self._begin("BEGIN IMMEDIATE")
+                self._tx = "write"
+                self._tx_start = time.monotonic()
+                self._removed = []
+                if group:
+                    timer = threading.Timer(self.group_commit_window * 2, self.flush)
+                    timer.daemon = True
+                    timer.start()
+            if group:
+                self.conn.execute("SAVEPOINT op")
             self._depth = 1
-            removed: list[int] = []
-            self._removed = removed
             try:
                 yield self.conn
             except BaseException:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
+                if group:
+                    self.conn.execute("ROLLBACK TO op")
+                    self.conn.execute("RELEASE op")
+                else:
+                    self._tx = None
+                    self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
-            self.conn.execute("COMMIT")
+            if group:
+                self.conn.execute("RELEASE op")
+                if time.monotonic() - self._tx_start < self.group_commit_window:
+                    return
+            self._commit()
+
+    def _commit(self) -> None:
+        removed = self._removed
+        self._removed = []
+        self._tx = None
+        self.conn.execute("COMMIT")
         if removed and self.on_blocks_removed is not None:
             self.on_blocks_removed(removed)
+
+    def flush(self) -> None:
+        """Commit the pending group transaction, if any (durability point)."""
+        with self._lock:
+            if self._tx == "write" and not self._depth:
+                self._commit()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            if self._depth:
-                yield self.conn
+            if self._depth or self._tx == "write":
+                depth = self._depth
+                self._depth = depth + 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth = depth
                 return
             self._begin("BEGIN")
             self._depth = 1
@@ -201,9 +248,15 @@ class Namespace:
         self.conn.execute("INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", (key, value))
 
     def next_id(self, key: str) -> int:
-        value = int(self.get_meta(key) or "0")
-        self.set_meta(key, str(value + 1))
-        return value
+        try:
+            row = self.conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key=? RETURNING value", (key,)
+            ).fetchone()
+            return int(row[0]) - 1
+        except sqlite3.OperationalError:  # SQLite < 3.35: no RETURNING
+            value = int(self.get_meta(key) or "0")
+            self.set_meta(key, str(value + 1))
+            return value
 
     def _inode(self, inode_id: int) -> Inode | None:
         row = self.conn.execute("SELECT * FROM inodes WHERE id=?", (inode_id,)).fetchone()
@@ -277,10 +330,7 @@ class Namespace:
             node = r.last
             if node is None:
                 return None
-            children = 0
-            if node.is_dir:
-                children = self.conn.execute("SELECT count(*) FROM inodes WHERE parent=?", (node.id,)).fetchone()[0]
-            return self.status(node, r.path, children)
+            return self.status(node, r.path, self._nchildren(node.id) if node.is_dir else 0)
 
     def get_listing(self, caller: Caller, path: str) -> list[FileStatus]:
         with self.read():
@@ -313,7 +363,7 @@ class Namespace:
             raise q.component_too_long(limit, blen, parent_path, name)
         items_limit = self.settings.max_directory_items
         if items_limit > 0:
-            count = self.conn.execute("SELECT count(*) FROM inodes WHERE parent=?", (parent.id,)).fetchone()[0]
+            count = self._nchildren(parent.id)
             if count >= items_limit:
                 raise q.too_many_items(parent_path, items_limit, count + 1)
 
@@ -327,7 +377,7 @@ class Namespace:
             (inode_id, parent.id, name, int(is_dir), perm, owner, parent.grp, mtime, atime, replication,
              block_size, int(uc)),
         )
-        self.conn.execute("UPDATE inodes SET mtime=? WHERE id=?", (mtime, parent.id))
+        self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren+1 WHERE id=?", (mtime, parent.id))
         return Inode(inode_id, parent.id, name, is_dir, perm, owner, parent.grp, mtime, atime, replication,
                      block_size, 0, -1, -1, uc)
 
@@ -369,7 +419,12 @@ class Namespace:
         ).fetchall()
         return [row[0] for row in rows]
 
+    def _nchildren(self, inode_id: int) -> int:
+        row = self.conn.execute("SELECT nchildren FROM inodes WHERE id=?", (inode_id,)).fetchone()
+        return int(row[0]) if row else 0
+
     def _remove_subtree(self, node: Inode) -> None:
+        self.conn.execute("UPDATE inodes SET nchildren=nchildren-1 WHERE id=?", (node.parent,))
         ids = self._subtree_ids(node.id) if node.is_dir else [node.id]
         removed = getattr(self, "_removed", None)
         for start in range(0, len(ids), 500):
@@ -429,7 +484,8 @@ class Namespace:
             self._verify_quota_for_move(rs, rd, node)
             mtime = now_ms()
             self.conn.execute("UPDATE inodes SET parent=?, name=? WHERE id=?", (dparent.id, rd.comps[-1], node.id))
-            self.conn.execute("UPDATE inodes SET mtime=? WHERE id IN (?,?)", (mtime, node.parent, dparent.id))
+            self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren-1 WHERE id=?", (mtime, node.parent))
+            self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren+1 WHERE id=?", (mtime, dparent.id))
             return True
 
     def _verify_quota_for_move(self, rs: Resolved, rd: Resolved, node: Inode) -> None:

@@ -38,7 +38,8 @@ CREATE TABLE inodes(
   length INTEGER NOT NULL DEFAULT 0,
   ns_quota INTEGER NOT NULL DEFAULT -1,
   ds_quota INTEGER NOT NULL DEFAULT -1,
-  uc INTEGER NOT NULL DEFAULT 0
+  uc INTEGER NOT NULL DEFAULT 0,
+  nchildren INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX inodes_child ON inodes(parent, name);
 CREATE TABLE blocks(
@@ -69,7 +70,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 #: columns of ``inodes`` in SELECT order (``SELECT * FROM inodes``)
 INODE_COLUMNS = (
     "id", "parent", "name", "is_dir", "perm", "owner", "grp", "mtime", "atime",
-    "replication", "block_size", "length", "ns_quota", "ds_quota", "uc",
+    "replication", "block_size", "length", "ns_quota", "ds_quota", "uc", "nchildren",
 )
 
 
@@ -94,7 +95,8 @@ def create_schema(db_path: str, version: VersionInfo, superuser: str, supergroup
             "INSERT INTO inodes(id,parent,name,is_dir,perm,owner,grp,mtime,atime) VALUES(?,?,?,?,?,?,?,?,?)"
         )
         conn.execute(ins, (ROOT_ID, 0, "", 1, 0o755, superuser, supergroup, now, 0))
-        conn.execute("UPDATE inodes SET ns_quota=? WHERE id=?", (ROOT_NS_QUOTA, ROOT_ID))
+        conn.execute("UPDATE inodes SET ns_quota=?, nchildren=2 WHERE id=?", (ROOT_NS_QUOTA, ROOT_ID))
+        conn.execute("UPDATE inodes SET nchildren=1 WHERE id=?", (ROOT_ID + 2,))
         conn.execute(ins, (ROOT_ID + 1, ROOT_ID, "tmp", 1, 0o1777, superuser, supergroup, now, 0))
         conn.execute(ins, (ROOT_ID + 2, ROOT_ID, "user", 1, 0o755, superuser, supergroup, now, 0))
         conn.execute(ins, (ROOT_ID + 3, ROOT_ID + 2, superuser, 1, 0o755, superuser, supergroup, now, 0))
