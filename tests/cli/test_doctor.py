@@ -86,3 +86,59 @@ def test_workers_file(cli, pyhdp_home):
 def test_bad_option(cli):
     r = cli("pyhdp", "doctor", "--bogus")
     assert r.returncode == 255 and r.stderr.startswith("doctor: Illegal option --bogus\n")
+
+
+def _serve_once(reply: bytes):
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def answer():
+        for _ in range(4):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(1024)
+                    conn.sendall(reply)
+                except OSError:
+                    pass
+
+    threading.Thread(target=answer, daemon=True).start()
+    return server
+
+
+def test_real_hadoop_namenode_gets_the_webhdfs_hint(cli, pyhdp_home):
+    server = _serve_once(
+        b"HTTP/1.1 404 Not Found\r\nContent-type: text/plain\r\n\r\n"
+        b"It looks like you are making an HTTP request to a Hadoop IPC port. "
+        b"This is not the correct port for the web interface on this daemon.\r\n"
+    )
+    port = server.getsockname()[1]
+    try:
+        pyhdp_home.write_site("core-site.yaml", f"fs.defaultFS: hdfs://localhost:{port}\n")
+        r = cli("pyhdp", "doctor")
+    finally:
+        server.close()
+    assert r.returncode == 1
+    assert f"at localhost:{port} (fs.defaultFS) is a real Hadoop NameNode" in r.stdout
+    assert "fix: set fs.defaultFS to webhdfs://localhost:9870" in r.stdout
+
+
+def test_http_namenode_is_fine(cli, pyhdp_home):
+    server = _serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    port = server.getsockname()[1]
+    try:
+        pyhdp_home.write_site("core-site.yaml", f"fs.defaultFS: hdfs://localhost:{port}\n")
+        r = cli("pyhdp", "doctor")
+    finally:
+        server.close()
+    assert (
+        f"[ OK ] NameNode (client endpoint) at localhost:{port} (fs.defaultFS): a NameNode answering over HTTP"
+        in r.stdout
+    )

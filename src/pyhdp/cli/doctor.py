@@ -331,12 +331,38 @@ def check_ports(report: Report, conf: Configuration, timeout: float = 0.3) -> No
             report.info(f"{what} at {host}:{port} ({key}): not checked, not a loopback address")
             continue
         try:
-            with socket.create_connection((target, port), timeout=timeout):
-                report.ok(f"{what} at {host}:{port} ({key}): accepting connections")
+            with socket.create_connection((target, port), timeout=timeout) as sock:
+                if key == "fs.defaultFS" and value.lower().startswith("hdfs:"):
+                    _check_namenode_kind(report, sock, host, port, what)
+                else:
+                    report.ok(f"{what} at {host}:{port} ({key}): accepting connections")
         except OSError:
             report.info(
                 f"{what} at {host}:{port} ({key}): nothing listening (fine unless that daemon should run)"
             )
+
+
+def _check_namenode_kind(report: Report, sock, host: str, port: int, what: str) -> None:
+    """pyhdp's NameNode speaks HTTP on the fs.defaultFS port; Hadoop's speaks its binary IPC and
+    answers an HTTP request with "It looks like you are making an HTTP request to a Hadoop IPC port"."""
+    try:
+        sock.settimeout(2.0)
+        sock.sendall(f"GET / HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
+        reply = sock.recv(4096)
+    except OSError:
+        reply = b""
+    if b"Hadoop IPC port" in reply:
+        report.fail(
+            f"{what} at {host}:{port} (fs.defaultFS) is a real Hadoop NameNode (Hadoop IPC), which pyhdp does not speak",
+            f"set fs.defaultFS to webhdfs://{host}:9870 (the NameNode's HTTP address) to use it through WebHDFS",
+        )
+    elif reply.startswith(b"HTTP/"):
+        report.ok(f"{what} at {host}:{port} (fs.defaultFS): a NameNode answering over HTTP")
+    else:
+        report.warn(
+            f"{what} at {host}:{port} (fs.defaultFS): something accepts connections but does not answer HTTP",
+            "check which program listens there (e.g. `ss -ltnp`)",
+        )
 
 
 # --------------------------------------------------------------------------- workers, helpers
