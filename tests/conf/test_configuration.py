@@ -328,3 +328,16 @@ def test_write_xml_round_trip(tmp_path):
     again = Configuration(load_defaults=False)
     again.add_resource(path)
     assert again.get("a") == "x<y&z" and again.get("b") == "x<y&z!"
+
+
+def test_substitution_depth_boundary_matches_hadoop(conf):
+    """Checked against Hadoop 3's Configuration: 19 hops expand, 20 hops fail."""
+    for i in range(19):
+        conf.set(f"s{i}", f"${{s{i + 1}}}")
+    conf.set("s19", "end")
+    assert conf.get("s0") == "end"
+    for i in range(20):
+        conf.set(f"u{i}", f"${{u{i + 1}}}")
+    conf.set("u20", "end")
+    with pytest.raises(ConfigError, match=r"^Variable substitution depth too large: 20 \$\{u1\}$"):
+        conf.get("u0")
