@@ -79,7 +79,8 @@ def stream_job(args: list[str], conf: Any) -> int:
     except JobSubmissionError as e:
         message = str(e)
         con.error(LOGGER, f"Error Launching job : {message}")
-        _input_hint(message, opts.inputs)
+        if "exists on the local disk" not in message and "the path exists" not in message:
+            _input_hint(message, opts.inputs)
         return getattr(e, "streaming_exit", 5) or 5
     except FileNotFoundError as e:
         con.error(LOGGER, f"Error launching job , bad input path : {e}")

@@ -28,11 +28,34 @@ WRITE_SIZE = 1 << 20
 
 
 class StreamingTaskError(RuntimeError):
-    """A Streaming command failed; ``str()`` is Hadoop's message, ``stderr_tail`` its last lines."""
+    """A Streaming command failed.
+
+    The class is named after the Java exception Hadoop reports (the engine shows failed
+    attempts as ``Error: <class name>: <message>``), and the message ends with the last
+    lines the command wrote to stderr, so the console shows why it failed.
+    """
+
+    java_class = "java.lang.RuntimeException"
 
     def __init__(self, message: str, stderr_tail: str = ""):
-        super().__init__(message)
+        text = message
+        if message.startswith(self.java_class + ": "):
+            text = message[len(self.java_class) + 2 :]
+        if stderr_tail.strip():
+            text += "\nsubprocess stderr (last lines):\n" + stderr_tail.rstrip("\n")
+        super().__init__(text)
+        self.hadoop_message = message
         self.stderr_tail = stderr_tail
+
+
+StreamingTaskError.__name__ = StreamingTaskError.__qualname__ = "java.lang.RuntimeException"
+
+
+class StreamingIOError(StreamingTaskError):
+    java_class = "java.io.IOException"
+
+
+StreamingIOError.__name__ = StreamingIOError.__qualname__ = "java.io.IOException"
 
 
 class Reporter:
@@ -110,7 +133,7 @@ def start_process(argv: list[str], env: dict[str, str], cwd: str) -> subprocess.
     except OSError as e:
         code = e.errno or errno.ENOENT
         text = os.strerror(code)
-        raise StreamingTaskError(
+        raise StreamingIOError(
             f'java.io.IOException: Cannot run program "{argv[0]}" (in directory "{cwd}"): error={code}, {text}'
         ) from None
 

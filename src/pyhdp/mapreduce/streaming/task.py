@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pyhdp.mapreduce.streaming import command as cmdmod
-from pyhdp.mapreduce.streaming.pipe import Reporter, StreamingTaskError, pump, start_process
+from pyhdp.mapreduce.streaming.pipe import Reporter, StreamingIOError, StreamingTaskError, pump, start_process
 from pyhdp.mapreduce.streaming.records import join_group, join_pairs, parse_lines, to_bytes
 from pyhdp.mapreduce.streaming.shuffle import CountedLines, decode, expand
 
@@ -120,7 +120,7 @@ def _check_result(result, ctx: Any, role: str, buffer: int) -> None:
                 f"java.io.IOException: {state}\nR/W/S=?/?/? in:NA [rec/s] out:NA [rec/s]\nBroken pipe",
                 result.stderr_tail,
             )
-        raise StreamingTaskError("java.io.IOException: Broken pipe", result.stderr_tail)
+        raise StreamingIOError("java.io.IOException: Broken pipe", result.stderr_tail)
     if result.returncode != 0:
         code = result.returncode if result.returncode > 0 else 128 - result.returncode
         if conf_bool(ctx.conf, "stream.non.zero.exit.is.failure", True):
