@@ -277,6 +277,9 @@ class SequenceFileReader:
             self.inp = self._seek_sync(_Input(stream, start))
         else:
             self.inp = inp
+        # as SequenceFileRecordReader: nothing to read when the split ends before the data starts
+        if self.inp is not None and end is not None and self.inp.pos >= end:
+            self.inp = None
 
     @staticmethod
     def _text_bytes(inp: _Input) -> bytes:

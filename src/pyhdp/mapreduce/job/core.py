@@ -63,7 +63,8 @@ class Job:
     * ``INPUT_PROTOCOL`` — ``"raw"`` (default: ``mapper(None, line)`` with ``line`` a
       ``str``), ``"raw_bytes"``, ``"text"`` (``key<TAB>value``), ``"json"``.
     * ``INTERNAL_PROTOCOL`` — ``"binary"`` (default: any keys, values kept as Python
-      objects) or ``"json"`` (what Hadoop Streaming carries).
+      objects), ``"bytes"`` (keys are ``bytes``, used as they are: Hadoop ``Text`` order
+      and partitions, no encoding cost) or ``"json"`` (what Hadoop Streaming carries).
     * ``OUTPUT_PROTOCOL`` — ``"text"`` (default: ``str(key)<TAB>str(value)``), ``"json"``,
       ``"raw"`` (value only).
     * ``INPUT_FORMAT`` / ``OUTPUT_FORMAT`` — ``"text"``, ``"keyvalue"``, ``"nline"``,

@@ -183,6 +183,7 @@ class _Emitter:
         self.output_format = output_format
         self.proto = get_protocol(job.OUTPUT_PROTOCOL) if final and output_format == "text" else None
         self.json_internal = internal == "json"
+        self.bytes_internal = internal == "bytes"
 
     def __call__(self, out: list) -> None:
         if not out:
@@ -197,6 +198,9 @@ class _Emitter:
             if self.json_internal:
                 keys = [json.dumps(k).encode() for k in ks]
                 values = [json.dumps(v) for v in vs]
+            elif self.bytes_internal:
+                keys = ks
+                values = vs
             else:
                 keys = encode_keys(ks)
                 values = vs
@@ -211,6 +215,8 @@ class _Emitter:
 def _decoder(internal: str):
     if internal == "json":
         return (lambda b: json.loads(b)), json.loads
+    if internal == "bytes":
+        return (lambda b: b), None
     return decode_key, None
 
 
@@ -385,14 +391,17 @@ class JobCombineLogic:
                     if r is not None:
                         out.extend(r)
             else:
+                dec = (lambda b: b) if self.job.INTERNAL_PROTOCOL == "bytes" else decode_key
                 for kb, values in groups:
-                    r = combiner(decode_key(kb), values)
+                    r = combiner(dec(kb), values)
                     if r is not None:
                         out.extend(r)
         if f["combiner_final"]:
             _hook_results(f["combiner_final"](), out)
         if json_internal:
             return [(json.dumps(k).encode(), json.dumps(v)) for k, v in out]
+        if self.job.INTERNAL_PROTOCOL == "bytes":
+            return out
         keys = encode_keys([r[0] for r in out])
         return list(zip(keys, [r[1] for r in out], strict=False))
 
