@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 
-from conftest import MiniCluster, wait_until
+from minicluster import MiniCluster, wait_until
 
 
 def test_put_cat_three_replicas_on_distinct_nodes(cluster, tmp_path):
@@ -102,7 +102,7 @@ def test_embedded_client_refused_while_daemon_holds_lock(cluster):
 def test_remote_address_not_answering_is_connection_refused(tmp_path, monkeypatch):
     """A NameNode address that is not this host and does not answer: Hadoop's error, no local fallback."""
     import pyhdp.hdfs.remote as remote
-    from conftest import free_ports
+    from minicluster import free_ports
     from pyhdp.conf import Configuration
     from pyhdp.hdfs.client import DistributedFileSystem
 
@@ -122,6 +122,6 @@ def test_remote_address_not_answering_is_connection_refused(tmp_path, monkeypatc
 
 
 def cluster_bin():
-    from conftest import BIN
+    from minicluster import BIN
 
     return BIN / "hdfs"

@@ -10,7 +10,7 @@ import os
 import signal
 import threading
 
-from conftest import DEAD_AFTER, wait_until
+from minicluster import DEAD_AFTER, wait_until
 
 
 def _replica_counts(cluster, path: str) -> list[int]:
