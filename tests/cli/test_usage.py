@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-COLS = {"COLUMNS": "80"}
+COLS = {"COLUMNS": "80", "LC_ALL": "", "LC_COLLATE": "en_US.UTF-8"}
 
 
 def test_hadoop_without_arguments_prints_usage_and_exits_1(cli):
@@ -40,6 +40,21 @@ def test_hadoop_without_arguments_prints_usage_and_exits_1(cli):
         "              applications, not this command.\n" in text
     )
     assert text.endswith("\nSUBCOMMAND may print help when invoked w/o parameters or with -h.\n")
+
+
+def test_option_order_follows_the_locale_as_sort_does(cli):
+    lines = cli("hadoop", env={"COLUMNS": "80", "LC_ALL": "", "LC_COLLATE": "C"}).stdout.splitlines()
+    start = lines.index("  OPTIONS is none or any of:") + 2
+    assert [line.split("  ")[0] for line in lines[start : start + 8]] == [
+        "--config dir",
+        "--debug",
+        "--help",
+        "buildpaths",
+        "hostnames list[,of,host,names]",
+        "hosts filename",
+        "loglevel level",
+        "workers",
+    ]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-help", "-h", "help", "-?"])

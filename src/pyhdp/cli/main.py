@@ -208,7 +208,11 @@ def _fold(text: str, width: int) -> list[str]:
 
 
 def _sort_key(text: str) -> tuple[str, str]:
-    # `sort` in an English UTF-8 locale: punctuation ignored at first, case-insensitive
+    """The order of ``sort`` in the user's locale: byte order in the C/POSIX locales (C.UTF-8
+    included), else like glibc's English collation (punctuation ignored first, case-insensitive)."""
+    collate = os.environ.get("LC_ALL") or os.environ.get("LC_COLLATE") or os.environ.get("LANG") or "C"
+    if collate in ("C", "POSIX") or collate.startswith(("C.", "POSIX.")):
+        return text, ""
     return "".join(c for c in text.lower() if c.isalnum() or c.isspace()), text
 
 
