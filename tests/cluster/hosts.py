@@ -105,8 +105,9 @@ class TestHost:
 
     @property
     def entry(self) -> str:
-        """The workers-file entry for this host (address, with the port if not 22)."""
-        return self.address if self.port == 22 else f"{self.address}:{self.port}"
+        """The workers-file entry for this host: its address (the port is ``pyhdp.ssh.port``,
+        the same for all hosts of a set), so that ``${pyhdp.host}`` is a bindable address."""
+        return self.address
 
     keys_dir: Path | None = None  # world-readable: sshd reads authorized_keys as the logging-in user
 

@@ -146,13 +146,11 @@ def test_readiness_notification(dhome, cli):
     assert alive(pid_of(dhome))
 
 
-def test_namenode_that_does_not_exist_fails_cleanly(dhome, cli):
-    r = cli("hdfs", "--daemon", "start", "namenode")
-    if r.returncode == 0:  # the HDFS engineer's NameNode exists by now
-        cli("hdfs", "--daemon", "stop", "namenode")
-        pytest.skip("hdfs namenode exists: nothing to check here")
-    assert r.returncode == 1
-    assert "ERROR: namenode failed to start" in r.stderr
+def test_real_daemon_that_refuses_its_arguments_fails_cleanly(dhome, cli):
+    """``hdfs --daemon start namenode -rollback``: the NameNode exits at once; its message is shown."""
+    r = cli("hdfs", "--daemon", "start", "namenode", "-rollback")
+    assert r.returncode == 1, r
+    assert "ERROR: namenode failed to start (exit code 1)" in r.stderr
     assert "Traceback" not in r.stderr
     assert cli("hdfs", "--daemon", "status", "namenode").returncode == 3
 

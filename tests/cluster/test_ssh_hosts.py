@@ -307,7 +307,7 @@ def test_cluster_sync_copies_conf_and_secret_to_each_host(cluster):
     secret.write_text("s3cr3t\n")
     secret.chmod(0o600)
     cluster.set(**{"pyhdp.worker.conf-dir": f"{cluster.base}/hosts/${{pyhdp.host}}/conf",
-                   "pyhdp.cluster.secret-file": f"{cluster.base}/secrets/${{pyhdp.host}}/secret"})
+                   "pyhdp.cluster.secret.file": f"{cluster.base}/secrets/${{pyhdp.host}}/secret"})
     # the master's own view of the secret path is pyhdp.host=localhost
     master_secret = cluster.base / "secrets" / "localhost" / "secret"
     master_secret.parent.mkdir(parents=True)
@@ -404,3 +404,11 @@ def test_command_timeout_names_the_host_and_the_reconnect_works(cluster):
         assert f"{host.entry}: started" in out.getvalue()
         assert f"{host.entry}: ERROR: the command gave no exit status within 1 s" in err.getvalue()
         assert fan.run(specs([host]), ShellTask("echo next"))[0].ok  # a fresh connection
+
+
+def test_master_address_counts_as_local_and_hosts_do_not(cluster):
+    from pyhdp.cluster.workers import is_local
+
+    cluster.hosts.require_netns()
+    assert is_local(HostSpec.parse(cluster.hosts.bridge_address))
+    assert not any(is_local(h) for h in specs(cluster.hosts.hosts))

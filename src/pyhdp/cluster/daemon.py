@@ -256,10 +256,6 @@ def start(prog: str, subcommand: str, args: list[str], files: DaemonFiles, conf,
     conf_dir = conf.get("pyhdp.conf.dir")
     if conf_dir:
         child_env["PYHDP_CONF_DIR"] = conf_dir
-    if "PYHDP_HOST" not in child_env:
-        from pyhdp.cluster.workers import this_host
-
-        child_env["PYHDP_HOST"] = this_host()
     read_fd, write_fd = os.pipe()
     child_env[NOTIFY_FD_ENV] = str(write_fd)
     argv = [python or sys.executable, "-m", "pyhdp.cluster.child", f"-Dproc_{files.daemon}", prog, subcommand,

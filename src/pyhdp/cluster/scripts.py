@@ -17,7 +17,9 @@ stopped says ``no <daemon> to stop``.
 
 Each function takes the configuration and a :class:`~pyhdp.cluster.fanout.Fanout` (one per
 script run, so ``start-all.sh`` reuses each host's SSH connection for DFS and YARN) and
-returns the exit code. The ``*_main`` functions are the console scripts.
+returns the exit code. The ``*_main`` functions are the console scripts. With
+``pyhdp.cluster.sync-on-start=true`` the start scripts first push the conf dir and the cluster
+secret to the workers (``pyhdp cluster sync``), printing only failures.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class ScriptContext:
         self.out = out
         self.err = err
         self._workers = workers
+        self._synced = False
 
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -96,6 +99,16 @@ class ScriptContext:
 
     def on_hosts(self, hosts: list[HostSpec], prog: str, action: str, daemon: str, *args: str) -> int:
         return exit_code(self.fan.run(hosts, PyhdpTask(prog, ["--daemon", action, daemon, *args])))
+
+    def sync_if_asked(self) -> int:
+        """``pyhdp.cluster.sync-on-start``: conf dir and cluster secret to the workers (once per run),
+        after the NameNode started (it creates the secret) and before the workers' daemons."""
+        if self._synced or not self.conf.get_bool("pyhdp.cluster.sync-on-start", False):
+            return 0
+        from pyhdp.cluster.sync import SyncTask
+
+        self._synced = True
+        return exit_code(self.fan.run(self.workers, SyncTask(self.conf, quiet=True)))
 
     def here(self, prog: str, action: str, daemon: str) -> int:
         from pyhdp.cluster import daemon as d
@@ -115,6 +128,7 @@ def start_dfs(ctx: ScriptContext, namenode_args: tuple[str, ...] = (), datanode_
     nns = namenode_hosts(ctx.conf)
     ctx.say(f"Starting namenodes on [{' '.join(nns)}]")
     rc |= ctx.on_hosts(_hosts(nns), "hdfs", "start", "namenode", *namenode_args)
+    rc |= ctx.sync_if_asked()
     ctx.say("Starting datanodes")
     rc |= ctx.on_hosts(ctx.workers, "hdfs", "start", "datanode", *datanode_args)
     snns = secondary_namenode_hosts(ctx.conf)
@@ -145,6 +159,7 @@ def start_yarn(ctx: ScriptContext) -> int:
     rc = 0
     ctx.say("Starting resourcemanager")
     rc |= ctx.here("yarn", "start", "resourcemanager")
+    rc |= ctx.sync_if_asked()
     ctx.say("Starting nodemanagers")
     rc |= ctx.on_hosts(ctx.workers, "yarn", "start", "nodemanager")
     proxies = proxyserver_hosts(ctx.conf)

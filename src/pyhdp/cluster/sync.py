@@ -1,9 +1,11 @@
 """``pyhdp cluster sync``: push the conf dir and the cluster secret to every worker over SFTP.
 
 Destinations are the worker's view of the configuration: the conf dir goes to
-``pyhdp.worker.conf-dir`` (default: the same path as here) and the secret file
-(``pyhdp.cluster.secret-file``) to the same key's value, both expanded with the worker's
-``${pyhdp.host}``. A file is copied when its size, modification time or mode differ, through
+``pyhdp.worker.conf-dir`` (default: the same path as here) and the cluster secret (the file
+the daemons read: ``pyhdp.cluster.secret.file``, default ``<first name dir>/current/cluster.secret``,
+see :mod:`pyhdp.net.auth`) to where a daemon on the worker will look for it, both
+expanded with the worker's ``${pyhdp.host}``. A secret that does not exist yet (no NameNode
+started or formatted) is skipped with a note. A file is copied when its size, modification time or mode differ, through
 a temporary name renamed into place (a reader never sees half a file), with its mode and
 modification time kept, so a second sync copies nothing. Files deleted here are not deleted
 on the workers. A worker that is this machine with the same paths is left alone.
@@ -37,27 +39,37 @@ def conf_files(conf_dir: str) -> list[tuple[str, str]]:
     return files
 
 
+def secret_path(conf) -> str | None:
+    """Where a daemon with ``conf`` reads the cluster secret (None when that cannot be told)."""
+    try:
+        from pyhdp.net.auth import secret_path as daemon_secret_path
+    except ImportError:  # no HDFS daemons in this install
+        value = conf.get_trimmed("pyhdp.cluster.secret.file") or ""
+        return os.path.expanduser(value) if value else None
+    try:
+        return daemon_secret_path(conf)
+    except Exception:  # noqa: BLE001 - a configuration without name dirs: no secret to copy
+        return None
+
+
 class SyncTask(Task):
     display = "pyhdp cluster sync"
 
-    def __init__(self, conf):
+    def __init__(self, conf, quiet: bool = False):
         self.conf = conf
+        self.quiet = quiet  # no summary line (sync-on-start): only failures are printed
         self.conf_dir = conf.get("pyhdp.conf.dir") or ""
         self.files = conf_files(self.conf_dir) if self.conf_dir and os.path.isdir(self.conf_dir) else []
-        secret = conf.get_trimmed("pyhdp.cluster.secret-file") or ""
-        self.secret = secret if secret else None
-        if self.secret and not os.path.isfile(self.secret):
-            from pyhdp.errors import UsageError
-
-            raise UsageError(f"ERROR: cluster secret file {self.secret} does not exist (pyhdp.cluster.secret-file)")
+        secret = secret_path(conf)
+        self.secret = secret if secret and os.path.isfile(secret) else None
+        self.missing_secret = secret if secret and not self.secret else None
 
     def pairs(self, host: HostSpec, fanout: Fanout) -> list[tuple[str, str]]:
         """``(local file, destination path on host)`` for ``host``."""
         dest_dir = fanout.worker_conf_dir(host) or self.conf_dir
         pairs = [(path, posixpath.join(dest_dir, rel.replace(os.sep, "/"))) for path, rel in self.files]
         if self.secret:
-            dest = fanout.host_conf(host).get_trimmed("pyhdp.cluster.secret-file") or self.secret
-            pairs.append((self.secret, dest))
+            pairs.append((self.secret, secret_path(fanout.host_conf(host)) or self.secret))
         return pairs
 
     # -- remote
@@ -82,7 +94,8 @@ class SyncTask(Task):
             sftp.utime(tmp, (st.st_atime, st.st_mtime))
             sftp.posix_rename(tmp, dest)
             copied += 1
-        emit(self._summary(host, fanout, copied, unchanged).encode())
+        if not self.quiet:
+            emit(self._summary(host, fanout, copied, unchanged).encode())
         return 0
 
     @staticmethod
@@ -124,10 +137,12 @@ class SyncTask(Task):
             shutil.copy2(local, tmp)
             os.replace(tmp, dest)
             copied += 1
-        emit(self._summary(host, fanout, copied, unchanged).encode())
+        if not self.quiet:
+            emit(self._summary(host, fanout, copied, unchanged).encode())
         return 0
 
     def _summary(self, host: HostSpec, fanout: Fanout, copied: int, unchanged: int) -> str:
         dest_dir = fanout.worker_conf_dir(host) or self.conf_dir
         secret = " and the cluster secret" if self.secret else ""
-        return f"conf dir{secret} synced to {dest_dir}: {copied} copied, {unchanged} unchanged\n"
+        note = f" (no cluster secret yet at {self.missing_secret})" if self.missing_secret else ""
+        return f"conf dir{secret} synced to {dest_dir}: {copied} copied, {unchanged} unchanged{note}\n"

@@ -136,15 +136,37 @@ def this_host() -> str:
     return os.environ.get("PYHDP_HOST") or socket.gethostname()
 
 
+def _is_own_address(text: str) -> bool:
+    """An IP literal assigned to one of this machine's interfaces (a bind test, no DNS).
+    Loopback addresses other than 127.0.0.1/::1 do not count: test hosts live there."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if ip.is_loopback or ip.is_unspecified:
+        return False
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as s:
+            s.bind((text, 0))
+        return True
+    except OSError:
+        return False
+
+
 def is_local(host: HostSpec, conf=None) -> bool:
-    """True when ``host`` is this machine by name (no DNS look-up): localhost, our host name,
-    or ``PYHDP_HOST``. ``pyhdp.ssh.local-direct=false`` forces SSH even for those."""
+    """True when ``host`` is this machine (no DNS look-up): localhost, an address of one of our
+    interfaces, our host name, or ``PYHDP_HOST``. ``pyhdp.ssh.local-direct=false`` forces SSH even for those."""
     if conf is not None and not conf.get_bool("pyhdp.ssh.local-direct", True):
         return False
     if host.user is not None or host.port is not None:
         return False
     name = host.address.lower()
     if name in LOCAL_NAMES:
+        return True
+    if _is_own_address(name):
         return True
     own = {socket.gethostname().lower()}
     if os.environ.get("PYHDP_HOST"):
