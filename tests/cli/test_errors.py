@@ -192,3 +192,16 @@ def test_unreadable_config_file_as_unprivileged_user():
         assert (r.returncode, r.stdout) == (0, "hdfs://localhost:9000\n"), r
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_debug_lists_the_resources_loaded(cli, pyhdp_home, tmp_path):
+    site = pyhdp_home.write_site("hdfs-site.yaml", "dfs.replication: 2\n")
+    extra = tmp_path / "extra.xml"
+    extra.write_text("<configuration/>")
+    r = cli("hdfs", "--debug", "getconf", "-conf", str(extra), "-confKey", "dfs.replication")
+    assert r.stdout == "2\n"
+    assert f"DEBUG: HADOOP_CONF_DIR={pyhdp_home.conf_dir}\n" in r.stderr
+    assert (
+        f"DEBUG: resources: core-default.yaml, hdfs-default.yaml, mapred-default.yaml, yarn-default.yaml, "
+        f"{site}, {extra}\n" in r.stderr
+    )

@@ -210,6 +210,8 @@ def run_target(
 
             gopts, args = parse_generic_options(args)
             apply_generic_options(conf, gopts)
+        if getattr(opts, "debug", False):
+            _debug_lines(prog, name, target, conf)
         func = import_target(target)
         code = func(args, conf)
         _flush_stdout()
@@ -245,6 +247,15 @@ def run_target(
         return 1
     finally:
         _close_filesystems()
+
+
+def _debug_lines(prog: str, name: str, target: str, conf) -> None:
+    """``--debug``: what the shell scripts' debug mode shows, for pyhdp (``DEBUG: ...`` on stderr)."""
+    w = sys.stderr.write
+    w(f"DEBUG: HADOOP_CONF_DIR={conf.get('pyhdp.conf.dir') or ''}\n")
+    w(f"DEBUG: resources: {', '.join(getattr(conf, 'resources', []))}\n")
+    w(f"DEBUG: HADOOP_ROOT_LOGGER={_spec or 'INFO,console'}\n")
+    w(f"DEBUG: {prog} {name} -> {target}\n")
 
 
 def _close_filesystems() -> None:
