@@ -48,6 +48,15 @@ def current_context() -> Any:
     return _current[0]
 
 
+def task_cwd(ctx: Any) -> str:
+    """Where the command runs: the task's working directory (the process cwd, which holds the
+    links to ``-files``/``-archives``), as Hadoop runs it in the container's directory."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return getattr(ctx, "work_dir", None) or "/"
+
+
 def conf_str(conf: Any, key: str, default: str) -> str:
     value = conf.get(key) if conf is not None else None
     return default if value is None else value
@@ -86,7 +95,7 @@ def task_environment(ctx: Any) -> dict[str, str]:
     env = cmdmod.build_environment(
         items,
         task_env,
-        ctx.work_dir,
+        task_cwd(ctx),
         conf_str(conf, "stream.addenvironment", ""),
         conf_int(conf, "stream.jobconf.truncate.limit", -1),
     )
@@ -95,7 +104,7 @@ def task_environment(ctx: Any) -> dict[str, str]:
 
 def _command_argv(cmd: str, ctx: Any, env: dict[str, str]) -> list[str]:
     argv = cmdmod.split_args(cmd)
-    argv = cmdmod.resolve_program(argv, ctx.work_dir, env.get("PATH"))
+    argv = cmdmod.resolve_program(argv, task_cwd(ctx), env.get("PATH"))
     LOG.info("PipeMapRed exec %s", "[" + ", ".join(argv) + "]")
     return argv
 
@@ -190,7 +199,7 @@ class PipeMapper:
         env = task_environment(ctx)
         argv = _command_argv(self.command, ctx, env)
         reporter = _reporter(ctx)
-        proc = start_process(argv, env, ctx.work_dir)
+        proc = start_process(argv, env, task_cwd(ctx))
         emit_batch = ctx.emit_batch
         counted = CountedLines() if self.encoded else None
         emitted = [0]
@@ -290,7 +299,7 @@ class PipeReducer:
         env = task_environment(ctx)
         argv = _command_argv(self.command, ctx, env)
         reporter = _reporter(ctx)
-        proc = start_process(argv, env, ctx.work_dir)
+        proc = start_process(argv, env, task_cwd(ctx))
         emit_batch = ctx.emit_batch
 
         def on_output(data: bytes) -> None:
@@ -311,9 +320,15 @@ class PipeCombiner:
     """``-combiner CMD``: run per spill over its groups (Hadoop starts the command per combine)."""
 
     def __init__(
-        self, command: str, conf: dict[str, str] | None = None, work_dir: str | None = None, **_: Any
+        self,
+        command: str,
+        encoded: bool = False,
+        conf: dict[str, str] | None = None,
+        work_dir: str | None = None,
+        **_: Any,
     ):
         self.command = command
+        self.encoded = encoded
         self.conf_items = conf or {}
         self.work_dir = work_dir
 
@@ -323,7 +338,7 @@ class PipeCombiner:
         in_sep = _sep(conf, "stream.reduce.input.field.separator")
         out_sep = _sep(conf, "stream.reduce.output.field.separator")
         nkeys = conf_int(conf, "stream.num.reduce.output.key.fields", 1)
-        work_dir = getattr(ctx, "work_dir", None) or self.work_dir or os.getcwd()
+        work_dir = task_cwd(ctx) if ctx is not None else (self.work_dir or os.getcwd())
         if ctx is not None:
             env = task_environment(ctx)
         else:
