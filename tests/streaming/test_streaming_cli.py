@@ -268,7 +268,7 @@ def test_reporter_counters_status_and_env(mr, data):
         "0",
     )
     assert r.returncode == 0, r.stderr
-    assert "\tMyGroup\n\t\tLines=%d\n" % len(TEXT.splitlines()) in r.stderr
+    assert f"\tMyGroup\n\t\tLines={len(TEXT.splitlines())}\n" in r.stderr
     rows = [ln.split("\t", 1) for ln in read_output(out).decode().splitlines()]
     env: dict[str, list[str]] = {}
     for k, v in rows:
