@@ -87,6 +87,7 @@ def test_delete_removes_block_files(dfs):
     blk = dfs.get_block_locations("/f", 0, 400)[0]
     assert dfs.store.blocks.find_replica(blk.block_id) is not None
     dfs.delete("/f")
+    dfs.namesystem.flush()  # replicas go once the deletion is committed
     assert dfs.store.blocks.find_replica(blk.block_id) is None
 
 

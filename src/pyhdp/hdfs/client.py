@@ -235,6 +235,7 @@ class DistributedFileSystem(FileSystem):
             raise FsError("Append is not supported. Please see the dfs.support.append configuration parameter")
         p = self._path(path)
         node, last, recovery = self._call("append", path=p, holder=self.holder)
+        self.namesystem.flush()
         writer = None
         if last is not None and recovery is not None:
             writer = self.store.blocks.reopen_for_append(recovery.block_id, recovery.old_genstamp,
@@ -252,6 +253,7 @@ class DistributedFileSystem(FileSystem):
     def truncate(self, path: str, new_length: int) -> bool:
         p = self._path(path)
         on_boundary, recovery = self._call("truncate", path=p, new_length=int(new_length), holder=self.holder)
+        self.namesystem.flush()
         if recovery is not None:
             self.store.blocks.recover(recovery.block_id, recovery.old_genstamp, recovery.new_genstamp,
                                       recovery.length)

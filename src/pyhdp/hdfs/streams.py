@@ -186,6 +186,7 @@ class DFSOutputStream(io.RawIOBase):
             previous = self._block_len
             self._block = None
         located = fs.namesystem.add_block(fs.caller, self.path, fs.holder, previous)
+        fs.namesystem.flush()  # the block is in the namespace before any byte of it is on disk
         self._block = fs.store.blocks.create_rbw(located.block_id, located.genstamp)
         self._block_len = 0
 
