@@ -15,11 +15,17 @@ import sys
 
 # --------------------------------------------------------------------------- version
 def _git_revision(start: str) -> str | None:
-    """The commit of a source checkout holding ``start``, read from ``.git`` without running git."""
+    """The commit of the pyhdp source checkout holding the package dir ``start`` (``<checkout>/src/pyhdp``),
+    read from ``.git`` without running git; None for an installed copy."""
     d = start
     for _ in range(6):
         git = os.path.join(d, ".git")
         if os.path.isdir(git):
+            try:
+                if not os.path.samefile(os.path.join(d, "src", "pyhdp"), start):
+                    return None  # some other repository around an installed pyhdp
+            except OSError:
+                return None
             try:
                 with open(os.path.join(git, "HEAD")) as f:
                     head = f.read().strip()
