@@ -53,11 +53,17 @@ def temp_dir(conf: Any, prefix: str) -> str:
 
 
 def write_control_files(conf: Any, directory: str, lines: Iterable[str]) -> str:
-    """One small text file per map task (``part<i>``), each holding one line; returns the dir."""
+    """One small text file per map task, each holding one line; returns the dir.
+
+    Lines are padded to one width and files named ``part00000``... so that every split has
+    the same size and the map tasks (and their ``part-m-NNNNN`` files) keep the line order.
+    """
     fs, d = fs_and_path(directory, conf)
     fs.mkdirs(d)
-    for i, line in enumerate(lines):
-        fs.write_bytes(posixpath.join(d, f"part{i}"), (line + "\n").encode(), overwrite=True)
+    items = list(lines)
+    width = max((len(x) for x in items), default=0)
+    for i, line in enumerate(items):
+        fs.write_bytes(posixpath.join(d, f"part{i:05d}"), (line.ljust(width) + "\n").encode(), overwrite=True)
     return directory
 
 
