@@ -415,25 +415,30 @@ class RemoteInputStream(io.RawIOBase):
                 raise OSError(f"HTTP {resp.status}: {body[:200]!r}")
             start = int(resp.headers.get("X-Start", "0"))
             bpc = int(resp.headers.get("X-Bpc", "512"))
-            parser = packets.Parser(bpc)
-            out = bytearray()
+            parts = []
             pos = start
             while True:
-                chunk = resp.read(1 << 20)
-                if not chunk:
+                head = resp.read(packets.HEADER.size)
+                if not head:
                     break
-                for data, crcs in parser.feed(chunk):
-                    if self._verify:
-                        packets.verify(data, crcs, bpc,
-                                       f"{self.path}:blk_{blk.block_id}_{blk.genstamp} from {node['name']} at {pos}")
-                    out += data
-                    pos += len(data)
-            parser.finish()
+                if len(head) < packets.HEADER.size:
+                    raise OSError(f"Truncated packet from {node['name']}")
+                (n,) = packets.HEADER.unpack(head)
+                crcs = resp.read(packets.crc_len(n, bpc))
+                data = resp.read(n)
+                if len(data) != n:
+                    raise OSError(f"Truncated packet from {node['name']}")
+                if self._verify:
+                    packets.verify(data, crcs, bpc,
+                                   f"{self.path}:blk_{blk.block_id}_{blk.genstamp} from {node['name']} at {pos}")
+                parts.append(data)
+                pos += n
         except BaseException:
             httpclient.discard(addr, self._fs.timeout)
             raise
         skip = offset - start
-        data = bytes(out[skip: skip + length])
+        out = parts[0] if len(parts) == 1 else b"".join(parts)
+        data = out[skip: skip + length] if skip or len(out) > length else out
         if len(data) < min(length, blk.length - offset):
             raise OSError(f"Premature EOF from {node['name']}: got {len(data)} of {length} bytes")
         return data

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from pyhdp.hdfs.server.datanode import DataNode
 
 log = logging.getLogger("pyhdp.hdfs.server.datanode")
-READ_CHUNK = 1 << 20
 _END = object()
 
 
@@ -142,17 +141,28 @@ class Handlers:
                    f"&bpc={bpc}&pipeline={rest}&token={q.get('token')}"
                    + (f"&old_gs={q.get('old_gs')}" if q.get("old_gs") else ""))
             forward = asyncio.create_task(self._forward(url, queue, size))
-        parser = packets.Parser(bpc)
+        content = request.content
         try:
             aligned = w.length % bpc == 0
-            async for chunk in request.content.iter_chunked(READ_CHUNK):
-                for data, crcs in parser.feed(chunk):
-                    packets.verify(data, crcs, bpc, f"blk_{bid}_{gs} from {request.remote}")
-                    w.write(data, crcs if aligned and bpc == w.bpc else None)
-                    aligned = w.length % bpc == 0
-                    if queue is not None and not forward.done():
-                        queue.put_nowait(packets.HEADER.pack(len(data)) + crcs + data)
-            parser.finish()
+            while True:
+                try:
+                    head = await content.readexactly(packets.HEADER.size)
+                except asyncio.IncompleteReadError as e:
+                    if e.partial:
+                        raise ChecksumError(f"Truncated packet stream for blk_{bid}_{gs}") from None
+                    break
+                (n,) = packets.HEADER.unpack(head)
+                if n > 1 << 26:
+                    raise ValueError(f"Packet of {n} bytes is too large")
+                crcs = await content.readexactly(packets.crc_len(n, bpc))
+                data = await content.readexactly(n)
+                packets.verify(data, crcs, bpc, f"blk_{bid}_{gs} from {request.remote}")
+                w.write(data, crcs if aligned and bpc == w.bpc else None)
+                aligned = w.length % bpc == 0
+                if queue is not None and not forward.done():
+                    queue.put_nowait(head)
+                    queue.put_nowait(crcs)
+                    queue.put_nowait(data)
             if final:
                 w.finalize()
                 dn.writers.pop(bid, None)
@@ -231,22 +241,29 @@ class Handlers:
             size = os.fstat(dfd).st_size
             start = offset - offset % bpc
             end = min(size, offset + length)
+            # whole chunks, except at the end of the replica
+            stop = end if end % bpc == 0 or end >= size else min(size, end + bpc - end % bpc)
+            stop = max(stop, start)
+            plan = []
+            pos = start
+            while pos < stop:
+                n = min(packets.PACKET_SIZE, stop - pos)
+                plan.append((pos, n))
+                pos += n
+            total = sum(packets.HEADER.size + packets.crc_len(n, bpc) + n for _p, n in plan)
             resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream", "X-Start": str(start),
                                                "X-Bpc": str(bpc), "X-Replica-Length": str(size)})
+            resp.content_length = total
             await resp.prepare(request)
-            pos = start
             dn.xceivers += 1
             try:
-                while pos < end:
-                    n = min(packets.PACKET_SIZE, end - pos)
-                    if (pos + n) % bpc and pos + n < size:
-                        n = min(size - pos, n + bpc - (pos + n) % bpc)  # whole chunks, except at the end
+                for pos, n in plan:
                     data = os.pread(dfd, n, pos)
-                    crcs = os.pread(mfd, packets.crc_len(len(data), bpc), ck.HEADER_SIZE + (pos // bpc) * 4)
-                    if not data:
-                        break
-                    await resp.write(packets.HEADER.pack(len(data)) + crcs + data)
-                    pos += len(data)
+                    crcs = os.pread(mfd, packets.crc_len(n, bpc), ck.HEADER_SIZE + (pos // bpc) * 4)
+                    if len(data) != n or len(crcs) != packets.crc_len(n, bpc):
+                        raise FsError(f"Replica blk_{bid}_{gs} changed while being read")
+                    await resp.write(packets.HEADER.pack(n) + crcs)
+                    await resp.write(data)
             finally:
                 dn.xceivers -= 1
             await resp.write_eof()
