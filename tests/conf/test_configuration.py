@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyhdp.cli.generic import apply_generic_options, parse_generic_options
 from pyhdp.conf import Configuration, load_configuration
@@ -341,3 +343,28 @@ def test_substitution_depth_boundary_matches_hadoop(conf):
     conf.set("u20", "end")
     with pytest.raises(ConfigError, match=r"^Variable substitution depth too large: 20 \$\{u1\}$"):
         conf.get("u0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["a", "b", "c", "a.b"]),
+        st.text(
+            alphabet=st.sampled_from(list("${}ab.c x-:") + ["${a}", "${b}", "${env.HOME}", "${c"]),
+            max_size=20,
+        ),
+        max_size=4,
+    ),
+    expr=st.text(alphabet=st.sampled_from(list("${}ab.c x") + ["${a}", "${a.b}", "${b}"]), max_size=25),
+)
+def test_expansion_never_fails_except_for_depth(values, expr):
+    conf = Configuration(load_defaults=False)
+    conf.update(values)
+    try:
+        out = conf.expand(expr)
+    except ConfigError as e:
+        assert str(e).startswith("Variable substitution depth too large: 20 ")
+    else:
+        assert isinstance(out, str)
+        if "${" not in expr:
+            assert out == expr
