@@ -226,7 +226,7 @@ class LocalFileSystem(FileSystem):
         p = path
         while p and p != "/" and not os.path.isdir(p):
             if os.path.lexists(p):
-                raise PathIsNotDirectoryError(f"Parent path is not a directory: {p}", p)
+                raise PathIsNotDirectoryError(f"Parent path is not a directory: file:{p}", p)
             missing.append(p)
             p = os.path.dirname(p)
         for d in reversed(missing):
@@ -235,7 +235,7 @@ class LocalFileSystem(FileSystem):
                 os.chmod(d, mode)
             except FileExistsError:
                 if not os.path.isdir(d):
-                    raise PathIsNotDirectoryError(f"Parent path is not a directory: {d}", d) from None
+                    raise PathIsNotDirectoryError(f"Parent path is not a directory: file:{d}", d) from None
             except OSError as e:
                 raise _translate(e, d) from None
         return True
@@ -301,8 +301,9 @@ class LocalFileSystem(FileSystem):
 
                 gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
         except KeyError:
-            what = f"user: '{owner}'" if owner and uid == -1 else f"group: '{group}'"
-            raise FsError(f"chown: invalid {what}", path) from None
+            spec = (owner or "") + (":" + group if group else "")
+            what = "user" if owner and uid == -1 else "group"
+            raise FsError(f"chown: invalid {what}: \u2018{spec}\u2019", path) from None
         try:
             os.chown(path, uid, gid)
         except FileNotFoundError:
@@ -331,6 +332,16 @@ class LocalFileSystem(FileSystem):
         except OSError as e:
             raise _translate(e, path) from None
         return True
+
+    def set_replication(self, path: str, replication: int) -> bool:
+        # Hadoop's local file system accepts and ignores replication (always 1).
+        self.get_file_status(path)
+        return True
+
+    def concat(self, target: str, sources: list[str]) -> None:
+        from pyhdp.errors import UnsupportedOperationError
+
+        raise UnsupportedOperationError("Concat is not supported by ChecksumFileSystem", target)
 
     def get_file_checksum(self, path: str) -> FileChecksum | None:
         self.get_file_status(path)

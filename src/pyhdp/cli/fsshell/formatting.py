@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from decimal import ROUND_HALF_UP, Decimal
 
 _PREFIXES = (("K", 10), ("M", 20), ("G", 30), ("T", 40), ("P", 50), ("E", 60))
 
 
 def _java_fixed(value: float, places: int) -> str:
     """Java ``String.format("%.Nf", double)``: HALF_UP on the double's exact decimal value."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     q = Decimal(1).scaleb(-places)
     return str(Decimal(value).quantize(q, rounding=ROUND_HALF_UP))
 

@@ -52,8 +52,6 @@ class Mkdir(FsCommand):
                     st = item.fs.get_file_status(parent)
                 except (FileNotFoundError, NotADirectoryError):
                     raise PathNotFoundException(item.fs.make_qualified(parent)) from None
-                if not st.is_dir:
-                    raise PathIsNotDirectoryException(item.fs.make_qualified(parent))
         if not item.fs.mkdirs(item.path):
             raise PathIOException(str(item))
 
@@ -126,4 +124,4 @@ def parse_timestamp(text: str) -> int:
         t = time.strptime(text[:15], "%Y%m%d:%H%M%S")
         return int(time.mktime(t)) * 1000
     except (ValueError, OverflowError):
-        raise UsageError(f"Unable to parse the specified timestamp {text}") from None
+        raise UsageError(f"Unable to parse the specified timestamp {text}. The expected format is yyyyMMdd:HHmmss") from None

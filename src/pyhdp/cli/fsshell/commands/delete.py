@@ -68,7 +68,7 @@ class Rm(FsCommand):
     def can_be_safely_deleted(self, item: PathData) -> bool:
         if not self.safe_delete:
             return True
-        limit = self.conf.get_int("hadoop.shell.delete.limit.num.files", 100)
+        limit = self.conf.get_int("hadoop.shell.safely.delete.limit.num.files", 100)
         if limit > 0:
             files = item.fs.get_content_summary(item.path).file_count
             if files > limit:

@@ -237,9 +237,7 @@ class Checksum(FsCommand):
         if item.is_dir:
             raise PathIsDirectoryException(str(item))
         checksum = item.fs.get_file_checksum(item.path)
-        if checksum is None:
-            self.write(f"{item}\tNONE\t\n")
-        elif self.show_block_size:
-            self.write(f"{item}\t{checksum.algorithm}\t{checksum.hex()}\tBlockSize={item.stat.block_size}\n")
-        else:
-            self.write(f"{item}\t{checksum.algorithm}\t{checksum.hex()}\n")
+        line = f"{item}\tNONE" if checksum is None else f"{item}\t{checksum.algorithm}\t{checksum.hex()}"
+        if self.show_block_size:
+            line += f"\tBlockSize={item.stat.block_size}"
+        self.write(line + "\n")

@@ -50,17 +50,17 @@ class Ls(FsCommand):
             super().process_path_argument(item)
 
     def _sort(self, items: list[PathData]) -> list[PathData]:
+        # -t/-S: newest/largest first (-r flips only that), ties by path; else by path (-r flips).
+        sign = 1 if self.reverse else -1
         if self.order_time:
             if self.use_atime:
-                items.sort(key=lambda p: (-p.stat.access_time, p.path))
+                items.sort(key=lambda p: (sign * p.stat.access_time, p.path))
             else:
-                items.sort(key=lambda p: (-p.stat.modification_time, p.path))
+                items.sort(key=lambda p: (sign * p.stat.modification_time, p.path))
         elif self.order_size:
-            items.sort(key=lambda p: (-p.stat.length, p.path))
+            items.sort(key=lambda p: (sign * p.stat.length, p.path))
         else:
-            items.sort(key=lambda p: p.path)
-        if self.reverse:
-            items.reverse()
+            items.sort(key=lambda p: p.path, reverse=self.reverse)
         return items
 
     def process_paths(self, parent: PathData | None, items: list[PathData]) -> None:

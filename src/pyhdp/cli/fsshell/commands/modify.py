@@ -147,9 +147,9 @@ class Concat(FsCommand):
 
     def process_arguments(self, items: list[PathData]) -> None:
         if len(items) < 1:
-            raise OSError(f"Target path not specified. {self.usage_line()}")
+            raise OSError(f"Target path not specified. {self.USAGE}")
         if len(items) < 3:
-            raise OSError(f"The number of source paths is less than 2. {self.usage_line()}")
+            raise OSError(f"The number of source paths is less than 2. {self.USAGE}")
         target, srcs = items[0], items[1:]
         if not target.exists or not target.is_file:
             raise FileNotFoundError(f"Target path {target.qualified} does not exist or is not file.")
