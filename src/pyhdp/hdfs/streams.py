@@ -89,9 +89,12 @@ class DFSOutputStream(io.RawIOBase):
                 last = self._block_len
                 self._block = None
             self._fs.namesystem.complete(self._fs.caller, self.path, self._fs.holder, last)
-        except BaseException:
-            self._abort()
-            raise
+        except BaseException as e:
+            self._abort(e)
+            explained = self._explain(e, self._fs.store.blocks.data_dir)
+            if explained is e:
+                raise
+            raise explained from e
         finally:
             super().close()
 
@@ -105,8 +108,8 @@ class DFSOutputStream(io.RawIOBase):
             err, self._error = self._error, None
             self._closed = True
             self._stop_thread()
-            self._abort()
-            raise err
+            self._abort(err)
+            raise self._explain(err, self._fs.store.blocks.data_dir) from err
 
     def _hand_over(self, final: bool) -> None:
         buf = self._buf
@@ -190,21 +193,42 @@ class DFSOutputStream(io.RawIOBase):
         self._block = fs.store.blocks.create_rbw(located.block_id, located.genstamp)
         self._block_len = 0
 
-    def _abort(self) -> None:
-        """After a failure: keep what reached the disk and close the file, releasing the lease."""
+    def _abort(self, error: BaseException | None = None) -> None:
+        """After a failure: close the file and release the lease.  What reached the disk is
+        kept, except on a full volume, where the partial replica is dropped to give the space
+        back (so the caller can still delete the file: the namespace needs room too)."""
+        import errno
+
         fs = self._fs
         last = None
+        full = isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+        block = self._block
+        self._block = None
         try:
-            if self._block is not None:
-                self._block.finalize()
+            if block is not None and full:
+                block.abort()
+                fs.namesystem.abandon_block(fs.caller, self.path, fs.holder, block.block_id)
+            elif block is not None:
+                block.finalize()
                 last = self._block_len
-                self._block = None
         except OSError:
             last = None
         try:
             fs.namesystem.complete(fs.caller, self.path, fs.holder, last)
+            fs.namesystem.flush()
         except Exception:  # noqa: BLE001 - the original error is what the user needs
             pass
+
+    @staticmethod
+    def _explain(error: BaseException, where: str) -> BaseException:
+        """A full disk becomes one actionable line instead of ``[Errno 28] ...``."""
+        import errno
+
+        if isinstance(error, OSError) and not isinstance(error, FsError) and error.errno in (errno.ENOSPC,
+                                                                                               errno.EDQUOT):
+            return FsError(f"{error.strerror}: the DataNode volume {where} is full; free space there or "
+                           "set dfs.datanode.data.dir to a larger volume")
+        return error
 
 
 class DFSInputStream(io.RawIOBase):

@@ -87,6 +87,7 @@ class FSNamesystem(FileOps):
         if not self.in_safe_mode():
             raise FsError("Safe mode should be turned ON in order to create namespace image.")
         with self._lock:
+            self.flush()
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return True
 
@@ -95,6 +96,7 @@ class FSNamesystem(FileOps):
         with self.write():
             txid = self.next_id("txid") + 1
         with self._lock:
+            self.flush()
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return txid
 
