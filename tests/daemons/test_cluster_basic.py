@@ -101,8 +101,9 @@ def test_embedded_client_refused_while_daemon_holds_lock(cluster):
 
 def test_remote_address_not_answering_is_connection_refused(tmp_path, monkeypatch):
     """A NameNode address that is not this host and does not answer: Hadoop's error, no local fallback."""
-    import pyhdp.hdfs.remote as remote
     from minicluster import free_ports
+
+    import pyhdp.hdfs.remote as remote
     from pyhdp.conf import Configuration
     from pyhdp.hdfs.client import DistributedFileSystem
 

@@ -115,7 +115,21 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
         return self.rpc("getBlockReplicas", {"blocks": [int(b) for b in block_ids]})[0]
 
     def refresh_nodes(self) -> None:
+        """``-refreshNodes``: the NameNode re-reads ``dfs.hosts`` / ``dfs.hosts.exclude`` (superuser)."""
         self.rpc("refreshNodes")
+
+    def fsck_walk(self, path: str) -> tuple[list, dict[str, dict]]:
+        """``(FsckEntry list, replica details per block id)``: what ``NamenodeFsck`` walks, from the daemon."""
+        entries, x = self.rpc("fsckWalk", {"path": self._path(path)})
+        return entries, x.get("replicas", {})
+
+    def corrupt_blocks(self) -> list[tuple[int, int, str]]:
+        """Blocks whose every replica is corrupt: ``(block id, genstamp, path)``."""
+        return [tuple(r) for r in self.rpc("corruptBlocks")[0]]
+
+    def namespace_stats(self):
+        """``(NamespaceStats, {"underReplicated", "missing"})`` from the daemon."""
+        return self.rpc("namespaceStats")
 
     def get_block_locations(self, path: str, start: int, length: int) -> list[BlockLocation]:
         p = self._path(path)

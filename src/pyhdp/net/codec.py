@@ -17,11 +17,12 @@ _TYPES: dict[str, type] = {}
 def _registry() -> dict[str, type]:
     if not _TYPES:
         from pyhdp.fs.base import BlockLocation, ContentSummary, FileChecksum, FileStatus, FsStatus
+        from pyhdp.hdfs.namenode.admin import FsckEntry, NamespaceStats
         from pyhdp.hdfs.namenode.files import BlockRecovery, Holder, LocatedBlock
         from pyhdp.hdfs.namenode.permissions import Inode
 
         for cls in (FileStatus, ContentSummary, FileChecksum, FsStatus, BlockLocation, BlockRecovery, Holder,
-                    LocatedBlock, Inode):
+                    LocatedBlock, Inode, FsckEntry, NamespaceStats):
             _TYPES[cls.__name__] = cls
     return _TYPES
 

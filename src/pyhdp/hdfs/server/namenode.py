@@ -34,7 +34,7 @@ log = logging.getLogger("pyhdp.hdfs.server.namenode")
 
 #: operations the daemon adds to the core's table (answers need the DataNode state)
 DAEMON_OPS = ("checkAccess", "getStats", "getDatanodeReport", "getBlockReplicas", "reportBadBlocks",
-              "refreshNodes", "getServerDefaults", "renewLease")
+              "refreshNodes", "getServerDefaults", "renewLease", "fsckWalk", "corruptBlocks", "namespaceStats")
 
 
 class SafeMode:
@@ -381,13 +381,7 @@ class NameNode:
         if op == "getDatanodeReport":
             return self.datanode_report(args.get("type", "all")), None
         if op == "getBlockReplicas":
-            out = {}
-            for bid in args.get("blocks", []):
-                bid = int(bid)
-                out[str(bid)] = {"live": [d.report(time.monotonic()) for d in self.bm.replicas_of(bid)],
-                                 "corrupt": [self.bm.datanodes[u].name for u in self.bm.corrupt.get(bid, ())
-                                             if u in self.bm.datanodes]}
-            return out, None
+            return self.replica_details([int(b) for b in args.get("blocks", [])]), None
         if op == "reportBadBlocks":
             for bid, uuid in args.get("blocks", []):
                 self.mark_corrupt(int(bid), str(uuid), f"reported by client {caller.user}")
@@ -403,7 +397,33 @@ class NameNode:
                     "blockPoolId": self.bpid}, None
         if op == "renewLease":
             return None, None
+        if op == "fsckWalk":
+            entries = list(ns.fsck_walk(caller, args["path"]))
+            bids = [b.block_id for e in entries for b in e.blocks]
+            return entries, {"replicas": self.replica_details(bids)}
+        if op == "corruptBlocks":
+            return self._corrupt_blocks(), None
+        if op == "namespaceStats":
+            return ns.stats(), {"underReplicated": self.metrics["under"], "missing": self.metrics["missing"]}
         raise ValueError(f"Unknown NameNode operation {op}")
+
+    def replica_details(self, bids: list[int]) -> dict[str, dict]:
+        """Per block: live replicas (``name``, ``storageID``, ``adminState``, ``rack``) and corrupt ones."""
+        out = {}
+        for bid in bids:
+            live = [{"name": d.name, "hostname": d.hostname, "storageID": d.storage_id, "adminState": d.admin_state,
+                     "rack": "/default-rack", "uuid": d.uuid} for d in self.bm.replicas_of(bid)]
+            corrupt = [{"name": self.bm.datanodes[u].name, "storageID": self.bm.datanodes[u].storage_id}
+                       for u in self.bm.corrupt.get(bid, ()) if u in self.bm.datanodes]
+            out[str(bid)] = {"live": live, "corrupt": corrupt}
+        return out
+
+    def _corrupt_blocks(self) -> list[list]:
+        """``[block id, genstamp, path]`` of blocks with no good replica left but a corrupt one."""
+        with self.ns.read():
+            rows = self.conn.execute("SELECT id, genstamp, inode FROM blocks").fetchall()
+            return [[bid, gs, self.ns.path_of(inode)] for bid, gs, inode in rows
+                    if not self.bm.locations.get(bid) and self.bm.corrupt.get(bid)]
 
     # ------------------------------------------------------------------ replica state
     def mark_corrupt(self, bid: int, uuid: str, reason: str) -> None:

@@ -1,0 +1,117 @@
+"""What the admin commands get from the daemons, and the real effect of hosts files and safe mode.
+
+Waits: decommissioning completes once every block has 3 replicas elsewhere (up to 30 s);
+safe mode ends as soon as the DataNodes' block reports arrive (up to 30 s).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from minicluster import free_ports, wait_until
+
+
+def test_datanode_report_and_stats(cluster):
+    fs = cluster.fs()
+    with fs.create("/r.bin") as out:
+        out.write(os.urandom(100_000))
+    reports = fs.datanode_report("live")
+    assert len(reports) == 3
+    for r in reports:
+        assert r["adminState"] == "Normal" and r["alive"]
+        assert r["capacity"] > 0 and r["remaining"] > 0 and r["lastBlockReport"] is not None
+        assert r["name"].startswith("127.0.0.1:") and r["storageID"].startswith("DS-")
+    wait_until(lambda: sum(r["numBlocks"] for r in fs.datanode_report("live")) == 3, 10, "3 replicas counted")
+    assert fs.datanode_report("dead") == []
+    s = fs.stats()
+    assert s["live"] == 3 and s["dead"] == 0 and s["safemode"] is False and s["capacity"] > 0
+    st = fs.get_status()
+    assert st.capacity == s["capacity"] and st.remaining == s["remaining"]
+
+
+def test_fsck_walk_with_replica_locations(cluster):
+    fs = cluster.fs()
+    fs.mkdirs("/fk")
+    with fs.create("/fk/a") as out:
+        out.write(os.urandom(1_500_000))  # 2 blocks
+    entries, replicas = fs.fsck_walk("/fk")
+    assert [e.path for e in entries] == ["/fk", "/fk/a"]
+    blocks = entries[1].blocks
+    assert len(blocks) == 2
+    for b in blocks:
+        live = replicas[str(b.block_id)]["live"]
+        assert len({r["name"] for r in live}) == 3 and replicas[str(b.block_id)]["corrupt"] == []
+    assert fs.corrupt_blocks() == []
+    stats, extra = fs.namespace_stats()
+    assert stats.files >= 1 and stats.blocks >= 2 and extra["missing"] == 0
+
+
+def test_exclude_file_decommissions_node(cluster_factory, tmp_path):
+    exclude = tmp_path / "exclude"
+    exclude.write_text("")
+    c = cluster_factory(datanodes=4, conf={"dfs.hosts.exclude": str(exclude)})
+    fs = c.fs()
+    data = os.urandom(2_000_000)
+    with fs.create("/d.bin") as out:
+        out.write(data)
+    victim = sorted(set().union(*map(set, c.replicas("/d.bin"))))[0]
+    exclude.write_text(victim + "\n")
+    fs.refresh_nodes()
+    state = {r["name"]: r["adminState"] for r in fs.datanode_report()}
+    assert state[victim] in ("Decommission in progress", "Decommissioned")
+    wait_until(lambda: {r["name"]: r["adminState"] for r in fs.datanode_report()}[victim] == "Decommissioned", 30,
+               "the node to be decommissioned")
+    others = {n for n in c.live_names() if n != victim}
+    for names in c.replicas("/d.bin"):
+        assert len(set(names) & others) == 3  # every block has 3 replicas off the node
+    # new blocks never go to it
+    with fs.create("/d2.bin") as out:
+        out.write(os.urandom(500_000))
+    assert victim not in set().union(*map(set, c.replicas("/d2.bin")))
+    # recommission
+    exclude.write_text("")
+    fs.refresh_nodes()
+    assert {r["name"]: r["adminState"] for r in fs.datanode_report()}[victim] == "Normal"
+
+
+def test_include_file_refuses_other_nodes(cluster_factory, tmp_path):
+    include = tmp_path / "include"
+    c = cluster_factory(datanodes=0, conf={"dfs.hosts": str(include)}, start=False)
+    c.dn_ports[1] = tuple(free_ports(2))
+    include.write_text(f"127.0.0.1:{c.dn_ports[1][1]}\n")
+    c.start_namenode()
+    c.start_datanode(1)
+    c.start_datanode(2)
+    c.wait_live(1, 30)
+    wait_until(lambda: "denied communication" in c.log("dn2") or "not in the include-list" in c.log("dn2"), 20,
+               "the second DataNode to be refused")
+    assert [r["name"] for r in c.report()] == [f"127.0.0.1:{c.dn_ports[1][1]}"]
+
+
+def test_startup_safe_mode_refuses_writes_until_blocks_reported(cluster):
+    fs = cluster.fs()
+    with fs.create("/sm.bin") as out:
+        out.write(os.urandom(10_000))
+    cluster.stop()
+    cluster.procs.clear()
+    cluster.start_namenode()  # no DataNode yet: the block is not reported
+    fs = cluster.fs()
+    assert fs.set_safe_mode("get") is True
+    with pytest.raises(OSError, match=r"Cannot create directory /x\. Name node is in safe mode\.\n"
+                                      r"The reported blocks 0 needs additional 1 blocks to reach the threshold "
+                                      r"0\.9990 of total blocks 1\."):
+        fs.mkdirs("/x")
+    r = cluster.cli("hdfs", "dfs", "-mkdir", "/y")
+    assert r.returncode == 1 and "Name node is in safe mode" in r.stderr.decode()
+    for i in (1, 2, 3):
+        cluster.start_datanode(i)
+    wait_until(lambda: cluster.fs().set_safe_mode("get") is False, 30, "safe mode to end")
+    assert cluster.fs().mkdirs("/x")
+    # entered manually: stays on until left
+    fs = cluster.fs()
+    assert fs.set_safe_mode("enter") is True
+    with pytest.raises(OSError, match="It was turned on manually"):
+        fs.mkdirs("/z")
+    assert fs.set_safe_mode("leave") is False
+    assert fs.mkdirs("/z")
