@@ -111,3 +111,9 @@ def test_checknative(cli):
     r = cli("hadoop", "checknative", "-h")
     assert r.returncode == 0 and r.stdout.startswith("NativeLibraryChecker [-a|-h]\n")
     assert cli("hadoop", "checknative", "-x").returncode == 1
+
+
+def test_jnipath(cli):
+    r = cli("hadoop", "jnipath")
+    assert r.returncode == 0
+    assert r.stdout == f"{REPO}/src/pyhdp/home/lib/native\n"

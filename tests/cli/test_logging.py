@@ -85,3 +85,24 @@ def test_hadoop_user_name_owns_what_the_cli_creates(cli):
     assert r.returncode == 0, r
     fields = r.stdout.split()
     assert fields[2] == "alice", r.stdout
+
+
+def test_hadoop_opts_system_properties(cli, deprecated_site):
+    r = cli(
+        "hdfs",
+        "getconf",
+        "-confKey",
+        "fs.defaultFS",
+        env={"HADOOP_OPTS": "-Dhadoop.root.logger=WARN,console"},
+    )
+    assert r.stderr == ""
+    r = cli(
+        "hdfs",
+        "getconf",
+        "-D",
+        "x=${my.prop}/y",
+        "-confKey",
+        "x",
+        env={"HADOOP_OPTS": "-Xmx1g -Dmy.prop=from-opts", "HADOOP_ROOT_LOGGER": "WARN,console"},
+    )
+    assert r.stdout == "from-opts/y\n"

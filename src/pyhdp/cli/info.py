@@ -300,3 +300,15 @@ def checknative(args: list[str], conf) -> int:
     if check_all:
         return 0 if all(ok for _, ok, _ in libs) else 1
     return 0 if libs[0][1] else 1
+
+
+# --------------------------------------------------------------------------- jnipath
+def jnipath(args: list[str], conf) -> int:
+    """``hadoop jnipath``: the native library directory of the tree (pyhdp loads no JNI library)."""
+    from pyhdp import home
+
+    native = os.environ.get("JAVA_LIBRARY_PATH") or os.path.join(
+        home.hadoop_home(), home.COMMON_LIB_NATIVE_DIR
+    )
+    sys.stdout.write(native + "\n")
+    return 0

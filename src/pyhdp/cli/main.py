@@ -69,6 +69,7 @@ TABLES: dict[str, dict[str, Sub]] = {
         "checknative": Sub("pyhdp.cli.info:checknative", tool=False, help="check native Hadoop and compression libraries availability"),
         "distcp": Sub("pyhdp.mapreduce.tools.distcp:run", help="copy file or directories recursively"),
         "conftest": Sub("pyhdp.cli.getconf:conftest", tool=False, help="validate configuration XML files"),
+        "jnipath": Sub("pyhdp.cli.info:jnipath", tool=False, help="prints the java.library.path"),
     },
     "hdfs": {
         "dfs": Sub("pyhdp.cli.fsshell.shell:run", help="run a filesystem command on the file system"),

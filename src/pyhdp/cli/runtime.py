@@ -31,9 +31,17 @@ _spec: str | None = None
 
 
 def _root_logger_spec(loglevel: str | None) -> str:
+    """``--loglevel``, else ``HADOOP_ROOT_LOGGER``, else ``-Dhadoop.root.logger=`` in ``HADOOP_OPTS``."""
     if loglevel:
         return f"{loglevel},console"
-    return os.environ.get("HADOOP_ROOT_LOGGER", "")
+    spec = os.environ.get("HADOOP_ROOT_LOGGER", "")
+    if not spec and "hadoop.root.logger" in os.environ.get("HADOOP_OPTS", "") + os.environ.get(
+        "HADOOP_CLIENT_OPTS", ""
+    ):
+        from pyhdp.conf.configuration import jvm_options
+
+        spec = jvm_options().get("hadoop.root.logger", "")
+    return spec
 
 
 def debug_requested(loglevel: str | None = None) -> bool:

@@ -448,7 +448,20 @@ def system_property(name: str) -> str | None:
         return hadoop_home()
     if name == "pyhdp.cpus":
         return str(os.cpu_count() or 1)
-    return None
+    return jvm_options().get(name)
+
+
+def jvm_options() -> dict[str, str]:
+    """``-Dname=value`` entries of ``HADOOP_OPTS`` and ``HADOOP_CLIENT_OPTS`` (later wins): the Java
+    system properties users give Hadoop's JVM, which ``${name}`` expansion sees as Hadoop's does."""
+    props: dict[str, str] = {}
+    for var in ("HADOOP_OPTS", "HADOOP_CLIENT_OPTS"):
+        for word in os.environ.get(var, "").split():
+            if word.startswith("-D") and "=" in word:
+                key, _, value = word[2:].partition("=")
+                if key:
+                    props[key] = value
+    return props
 
 
 def find_conf_dir(explicit: str | None = None) -> str:
