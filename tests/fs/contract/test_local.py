@@ -1,0 +1,66 @@
+"""The FileSystem contract run against ``file://`` (LocalFileSystem)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fs.contract import suites
+from pyhdp.conf import Configuration
+from pyhdp.fs.local import LocalFileSystem
+
+
+class LocalFixtures(suites.ContractFixtures):
+    @pytest.fixture
+    def fs(self):
+        return LocalFileSystem(Configuration())
+
+    @pytest.fixture
+    def root(self, fs, tmp_path):
+        d = tmp_path / "contract"
+        d.mkdir()
+        return str(d)
+
+
+class TestLocalCreate(LocalFixtures, suites.ContractCreate):
+    pass
+
+
+class TestLocalOpen(LocalFixtures, suites.ContractOpen):
+    pass
+
+
+class TestLocalStatus(LocalFixtures, suites.ContractStatus):
+    pass
+
+
+class TestLocalMkdir(LocalFixtures, suites.ContractMkdir):
+    pass
+
+
+class TestLocalRename(LocalFixtures, suites.ContractRename):
+    pass
+
+
+class TestLocalDelete(LocalFixtures, suites.ContractDelete):
+    pass
+
+
+class TestLocalAppend(LocalFixtures, suites.ContractAppend):
+    pass
+
+
+class TestLocalTruncate(LocalFixtures, suites.ContractTruncate):
+    pass
+
+
+class TestLocalConcat(LocalFixtures, suites.ContractConcat):
+    pass
+
+
+class TestLocalAttributes(LocalFixtures, suites.ContractAttributes):
+    pass
+
+
+def test_every_suite_is_plugged_in():
+    plugged = {base for cls in globals().values() if isinstance(cls, type) for base in cls.__mro__}
+    assert set(suites.ALL_SUITES) <= plugged
