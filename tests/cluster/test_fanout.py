@@ -165,3 +165,15 @@ def test_lost_connection_is_dropped_and_remade(parallelism):
         assert not fan.run(hosts(1), ShellTask("x"))[0].ok
         assert fan.run(hosts(1), ShellTask("x"))[0].ok
     assert t.connects["w000"] == 2
+
+
+def test_preconnect_opens_connections_once_and_keeps_the_bound():
+    t = StubTransport(connect_delay=0.02, failures={"w003": [HostFailure("auth", "authentication failed")]})
+    fan, out, err, _ = make(t, parallelism=3)
+    with fan:
+        fan.preconnect(hosts(12))
+        results = fan.run(hosts(12), ShellTask("true"))
+    assert t.max_connecting <= 3
+    assert all(n == 1 for n in t.connects.values()) and len(t.connects) == 12  # the failure is not retried
+    assert [r.ok for r in results].count(False) == 1 and results[3].kind == "auth"
+    assert err.getvalue().count("w003: ERROR: authentication failed") == 1

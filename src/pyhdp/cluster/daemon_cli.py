@@ -61,10 +61,10 @@ def run(args: list[str], conf) -> int:
         return run_on_workers(prog, ["--daemon", action, sub, *rest], conf, hostnames, hosts)
     from pyhdp.cluster import daemon
 
-    return daemon.run_action(prog, sub, action, rest, _conf_with_generic_options(conf, rest))
+    return daemon.run_action(prog, sub, action, rest, conf_with_generic_options(conf, rest))
 
 
-def _conf_with_generic_options(conf, args: list[str]):
+def conf_with_generic_options(conf, args: list[str]):
     """The configuration as the daemon will see it: leading ``-D``/``-conf`` of ``args`` applied
     (so ``-D hadoop.pid.dir=...`` places the pid file, for several daemons of a kind on one host).
     The arguments themselves still go to the daemon unchanged."""

@@ -130,7 +130,29 @@ class PyhdpTask(Task):
                  self.prog, *(["--config", conf_dir] if conf_dir else []), *self.args]
         return " ".join(shlex.quote(w) for w in words)
 
+    def _local_daemon_action(self, fanout: Fanout) -> tuple[str, str, list[str]] | None:
+        """``(action, daemon, rest)`` when this task is ``--daemon ACTION DAEMON ...`` of a known daemon."""
+        from pyhdp.cluster.daemon_cli import ACTIONS, DAEMONS
+
+        a = self.args
+        if fanout.conf is None or len(a) < 3 or a[0] != "--daemon" or a[1] not in ACTIONS:
+            return None
+        if a[2] not in DAEMONS.get(self.prog, frozenset()) or set(a[3:]) & {"--workers", "--hostnames", "--hosts"}:
+            return None
+        return a[1], a[2], a[3:]
+
     def run_local(self, host: HostSpec, fanout: Fanout, emit: Emit) -> int:
+        action = self._local_daemon_action(fanout)
+        if action is not None:  # in this process: no interpreter start-up for this host
+            from pyhdp.cluster import daemon
+            from pyhdp.cluster.daemon_cli import conf_with_generic_options
+
+            stream = _EmitStream(emit)
+            verb, name, rest = action
+            env = dict(os.environ)
+            env.update({k: v for k, v in self._env(host, fanout).items() if k != "PYHDP_HOST"})
+            return daemon.run_action(self.prog, name, verb, rest, conf_with_generic_options(fanout.conf, rest),
+                                     out=stream, err=stream, env=env)
         # this machine keeps its own identity (log file names with the OS host name, as Hadoop's)
         env = dict(os.environ)
         env.update({k: v for k, v in self._env(host, fanout).items() if k != "PYHDP_HOST"})
@@ -150,6 +172,20 @@ class PyhdpTask(Task):
             return (f"pyhdp is not installed for {python} on the host "
                     "(install it there, or set pyhdp.worker.python / pyhdp.worker.pythonpath)")
         return super().explain(code, output, fanout)
+
+
+class _EmitStream:
+    """A text stream whose writes go to an :data:`Emit` (for in-process daemon actions)."""
+
+    def __init__(self, emit: Emit):
+        self.emit = emit
+
+    def write(self, text: str) -> int:
+        self.emit(text.encode())
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 class _LineSink:
@@ -215,6 +251,9 @@ class Fanout:
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._sleep = sleep
+        self._handshakes = threading.BoundedSemaphore(self.ssh.parallelism)
+        self._failed: dict[str, HostFailure] = {}
+        self._pre: list[threading.Thread] = []
 
     # -- context
     def __enter__(self) -> Fanout:
@@ -224,6 +263,8 @@ class Fanout:
         self.close()
 
     def close(self) -> None:
+        for t in self._pre:
+            t.join()
         with self._lock:
             conns, self._conns = list(self._conns.values()), {}
         for c in conns:
@@ -270,21 +311,48 @@ class Fanout:
             conn = self._conns.get(host.name)
             if conn is not None:
                 return conn, 0
+            failed = self._failed.get(host.name)
+            if failed is not None:  # this host already failed in this run: report it, do not wait again
+                raise failed
             attempt = 0
             while True:
                 attempt += 1
                 try:
-                    conn = self.transport.connect(host)
+                    with self._handshakes:  # never more than `parallelism` handshakes at once
+                        conn = self.transport.connect(host)
                     break
                 except HostFailure as e:
                     if not e.transient or attempt > self.ssh.retries:
                         e.attempts = attempt  # type: ignore[attr-defined]
+                        self._failed[host.name] = e
                         raise
                     delay = self.ssh.retry_backoff * (2 ** (attempt - 1))
                     self._sleep(delay * (0.75 + random.random() / 2))
             with self._lock:
                 self._conns[host.name] = conn
             return conn, attempt
+
+    def preconnect(self, hosts: Sequence[HostSpec]) -> None:
+        """Open the connections to ``hosts`` in the background (while, say, the NameNode starts);
+        a later :meth:`run` uses them, or reports the failure a pre-connect met. A host whose
+        connection failed is not tried again by the same Fanout (one script run)."""
+        remote = [h for h in hosts if not self.is_local(h) and h.name not in self._conns]
+        if not remote:
+            return
+
+        def connect(host: HostSpec) -> None:
+            try:
+                self.connection(host)
+            except HostFailure:
+                pass  # remembered by connection(); the run reports it
+
+        def work() -> None:
+            with ThreadPoolExecutor(max_workers=min(self.ssh.parallelism, len(remote))) as pool:
+                list(pool.map(connect, remote))
+
+        t = threading.Thread(target=work, name="pyhdp-ssh-preconnect", daemon=True)
+        t.start()
+        self._pre.append(t)
 
     def drop(self, host: HostSpec) -> None:
         with self._lock:

@@ -126,12 +126,13 @@ def _hosts(names: list[str]) -> list[HostSpec]:
 def start_dfs(ctx: ScriptContext, namenode_args: tuple[str, ...] = (), datanode_args: tuple[str, ...] = ()) -> int:
     rc = 0
     nns = namenode_hosts(ctx.conf)
+    snns = secondary_namenode_hosts(ctx.conf)
+    ctx.fan.preconnect([*ctx.workers, *_hosts(snns)])  # handshakes while the NameNode starts
     ctx.say(f"Starting namenodes on [{' '.join(nns)}]")
     rc |= ctx.on_hosts(_hosts(nns), "hdfs", "start", "namenode", *namenode_args)
     rc |= ctx.sync_if_asked()
     ctx.say("Starting datanodes")
     rc |= ctx.on_hosts(ctx.workers, "hdfs", "start", "datanode", *datanode_args)
-    snns = secondary_namenode_hosts(ctx.conf)
     if snns:
         ctx.say(f"Starting secondary namenodes [{' '.join(snns)}]")
         rc |= ctx.on_hosts(_hosts(snns), "hdfs", "start", "secondarynamenode")
@@ -157,6 +158,7 @@ def stop_dfs(ctx: ScriptContext) -> int:
 
 def start_yarn(ctx: ScriptContext) -> int:
     rc = 0
+    ctx.fan.preconnect([*ctx.workers, *_hosts(proxyserver_hosts(ctx.conf))])
     ctx.say("Starting resourcemanager")
     rc |= ctx.here("yarn", "start", "resourcemanager")
     rc |= ctx.sync_if_asked()
