@@ -527,3 +527,21 @@ def test_sort_command_as_reducer_sees_grouped_keys(mr, data):
     assert r.returncode == 0, r.stderr
     keys = [ln.split(b"\t")[0] for ln in read_output(out).splitlines()]
     assert keys == sorted(keys)
+
+
+def test_streaming_on_the_embedded_hdfs_store(cli, pyhdp_home, tmp_path):
+    """Default file system (hdfs://localhost:9000, embedded): put, run with relative paths, cat."""
+    pyhdp_home.write_site("mapred-site.yaml", f"mapreduce.jobhistory.done-dir: {tmp_path / 'history'}\n")
+    local = tmp_path / "words.txt"
+    local.write_text(TEXT)
+    r = cli("hdfs", "dfs", "-mkdir", "-p", "in")
+    assert r.returncode == 0, r.stderr
+    r = cli("hdfs", "dfs", "-put", str(local), "in/")
+    assert r.returncode == 0, r.stderr
+    r = cli("mapred", "streaming", "-input", "in", "-output", "out",
+            "-mapper", "awk '{for(i=1;i<=NF;i++) print $i\"\\t1\"}'", "-reducer", "NONE")
+    assert r.returncode == 0, r.stderr
+    assert "HDFS: Number of bytes read=" in r.stderr
+    r = cli("hdfs", "dfs", "-cat", "out/part-*")
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == sorted(w + "\t1" for w in TEXT.split())
