@@ -227,7 +227,7 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
         if not output_format:
             raise StreamUsageError(f"-outputformat : class not found : {opts.outputformat}")
     if opts.lazy_output:
-        conf.set("mapreduce.output.lazyoutputformat.enable", "true")
+        conf.set("pyhdp.output.lazy", "true")  # LazyOutputFormat: no empty part files
 
     # partitioner / comparator
     sep = _first(conf, "mapreduce.map.output.key.field.separator", "map.output.key.field.separator") or "\t"
