@@ -139,8 +139,12 @@ def _configure(logging) -> None:
 
 
 def report_error(prog: str, exc: BaseException, debug: bool) -> int:
-    """Print ``exc`` as one line (traceback first with ``debug``); returns its exit code."""
-    from pyhdp.errors import ConfigError, PyhdpError, UsageError
+    """Print ``exc`` as one line (the traceback first with ``debug``); returns its exit code.
+
+    Usage errors carry Hadoop's exact text and print as they are; other errors get the
+    program's name in front (``hdfs: /etc/pyhdp/core-site.yaml:3: malformed YAML: ...``).
+    """
+    from pyhdp.errors import PyhdpError, UsageError
 
     if debug:
         import traceback
@@ -149,13 +153,9 @@ def report_error(prog: str, exc: BaseException, debug: bool) -> int:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, UsageError) or message.startswith(("ERROR", f"{prog}:")):
         sys.stderr.write(f"{message}\n")
-    elif isinstance(exc, ConfigError):
-        sys.stderr.write(f"{prog}: {message}\n")
     else:
         sys.stderr.write(f"{prog}: {message}\n")
-    if isinstance(exc, PyhdpError):
-        return exc.exit_code
-    return 1
+    return exc.exit_code if isinstance(exc, PyhdpError) else 1
 
 
 def load_conf(opts) -> object:
