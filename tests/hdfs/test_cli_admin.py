@@ -211,3 +211,18 @@ def test_fsck_missing_path_and_bad_option(cli):
     assert r.returncode == 0 and r.stdout.rstrip().endswith("Path '/nope' does not exist")
     r = cli("hdfs", "fsck", "/", "-bogus")
     assert r.returncode == 255 and "fsck: Illegal option '-bogus'" in r.stderr
+
+
+def test_fsck_move_saves_readable_blocks_to_lost_found(cli, pyhdp_home):
+    src = pyhdp_home.home / "two-blocks"
+    payload = os.urandom(1048576 + 3000)
+    src.write_bytes(payload)
+    assert cli("hdfs", "dfs", "-D", "dfs.blocksize=1m", "-put", str(src), "/m").returncode == 0
+    second = sorted(p for p in (pyhdp_home.data_dir / "dfs" / "data").rglob("blk_1073741826") if p.is_file())[0]
+    with open(second, "r+b") as f:
+        f.write(b"\xff\xfe")
+    r = cli("hdfs", "fsck", "/m", "-move", "-verify")
+    assert r.returncode == 1 and "is CORRUPT" in r.stdout
+    saved = cli("hdfs", "dfs", "-cat", "/lost+found/m/0", text=False)
+    assert saved.returncode == 0 and saved.stdout == payload[:1048576]
+    assert cli("hdfs", "dfs", "-test", "-e", "/m").returncode == 0  # -move alone keeps the file

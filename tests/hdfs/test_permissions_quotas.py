@@ -178,3 +178,16 @@ def test_safe_mode_refuses_writes(dfs):
     assert dfs.set_safe_mode("get") is True
     assert dfs.set_safe_mode("leave") is False
     dfs.mkdirs("/x")
+
+
+def test_storage_type_quota_enforced_for_disk(dfs):
+    dfs.mkdirs("/t")
+    dfs.set_quota_by_storage_type("/t", "DISK", 1048576)
+    with pytest.raises(QuotaExceededError) as e:
+        dfs.write_bytes("/t/f", b"x")
+    assert str(e.value) == ("Quota by storage type : DISK on path : /t is exceeded. quota = 1 MB but space "
+                            "consumed = 128 MB")
+    assert dfs.get_content_summary("/t").type_quotas["DISK"][0] == 1048576
+    dfs.set_quota_by_storage_type("/t", "SSD", 1)  # nothing is placed on SSD here
+    dfs.set_quota_by_storage_type("/t", "DISK", -1)
+    dfs.write_bytes("/t/f", b"x")

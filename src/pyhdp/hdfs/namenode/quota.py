@@ -90,6 +90,8 @@ def verify_quota(
     ``ds_delta`` bytes; raise Hadoop's NSQuotaExceeded / DSQuotaExceeded otherwise."""
     if ns_delta <= 0 and ds_delta <= 0:
         return
+    if ds_delta > 0:
+        _verify_type_quota(conn, ancestors, ds_delta, skip_common)
     for node, path in reversed(ancestors):
         if node is None or not has_quota(node) or (skip_common and node.id in skip_common):
             continue
@@ -98,6 +100,32 @@ def verify_quota(
             raise ns_exceeded(path, node.ns_quota, names + ns_delta)
         if ds_delta > 0 and 0 <= node.ds_quota < space + ds_delta:
             raise ds_exceeded(path, node.ds_quota, space + ds_delta)
+
+
+class QuotaByStorageTypeExceededError(QuotaExceededError):
+    pass
+
+
+def _verify_type_quota(conn: sqlite3.Connection, ancestors, ds_delta: int, skip_common: set[int] | None) -> None:
+    """Storage-type quotas (``-setSpaceQuota N -storageType DISK``): every replica here is on DISK."""
+    rows = conn.execute("SELECT key, value FROM meta WHERE key LIKE 'typequota:%'").fetchall()
+    if not rows:
+        return
+    quotas: dict[int, list[tuple[str, int]]] = {}
+    for key, value in rows:
+        _, inode_id, stype = key.split(":", 2)
+        quotas.setdefault(int(inode_id), []).append((stype, int(value)))
+    for node, path in reversed(ancestors):
+        if node is None or node.id not in quotas or (skip_common and node.id in skip_common):
+            continue
+        for stype, quota in quotas[node.id]:
+            if stype != "DISK":
+                continue  # no SSD/ARCHIVE volumes: nothing is ever placed there
+            consumed = usage(conn, node.id)[1] + ds_delta
+            if consumed > quota:
+                raise QuotaByStorageTypeExceededError(
+                    f"Quota by storage type : {stype} on path : {path} is exceeded. quota = "
+                    f"{long2string(quota)} but space consumed = {long2string(consumed)}", path)
 
 
 def component_too_long(limit: int, length: int, parent: str, name: str) -> QuotaExceededError:
