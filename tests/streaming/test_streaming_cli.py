@@ -538,10 +538,95 @@ def test_streaming_on_the_embedded_hdfs_store(cli, pyhdp_home, tmp_path):
     assert r.returncode == 0, r.stderr
     r = cli("hdfs", "dfs", "-put", str(local), "in/")
     assert r.returncode == 0, r.stderr
-    r = cli("mapred", "streaming", "-input", "in", "-output", "out",
-            "-mapper", "awk '{for(i=1;i<=NF;i++) print $i\"\\t1\"}'", "-reducer", "NONE")
+    r = cli(
+        "mapred",
+        "streaming",
+        "-input",
+        "in",
+        "-output",
+        "out",
+        "-mapper",
+        "awk '{for(i=1;i<=NF;i++) print $i\"\\t1\"}'",
+        "-reducer",
+        "NONE",
+    )
     assert r.returncode == 0, r.stderr
     assert "HDFS: Number of bytes read=" in r.stderr
     r = cli("hdfs", "dfs", "-cat", "out/part-*")
     assert r.returncode == 0, r.stderr
     assert sorted(r.stdout.splitlines()) == sorted(w + "\t1" for w in TEXT.split())
+
+
+def test_xml_inputreader_and_lazy_output(mr):
+    src = mr.dir / "pages.xml"
+    src.write_text("<doc>\n<page>one\n1</page> junk <page>two</page>\n<page>three</page></doc>\n")
+    out = mr.dir / "out"
+    r = mr(
+        "mapred",
+        "streaming",
+        "-inputreader",
+        "StreamXmlRecord,begin=<page>,end=</page>",
+        "-input",
+        uri(src),
+        "-output",
+        uri(out),
+        "-mapper",
+        "cat",
+        "-reducer",
+        "NONE",
+    )
+    assert r.returncode == 0, r.stderr
+    assert read_output(out) == b"<page>one\t\n1</page>\t\n<page>two</page>\t\n<page>three</page>\t\n"
+    assert counter_value(r.stderr, "Map input records") == 3
+    r = mr(
+        "mapred",
+        "streaming",
+        "-inputreader",
+        "NoSuchReader,begin=a",
+        "-input",
+        uri(src),
+        "-output",
+        uri(mr.dir / "o2"),
+        "-mapper",
+        "cat",
+    )
+    assert r.returncode == 1 and "-inputreader: class not found: NoSuchReader" in r.stderr
+    # -lazyOutput: maps that write nothing leave no part file
+    out = mr.dir / "lazy"
+    r = mr(
+        "mapred",
+        "streaming",
+        "-D",
+        "mapreduce.input.fileinputformat.split.maxsize=40",
+        "-lazyOutput",
+        "-input",
+        uri(src),
+        "-output",
+        uri(out),
+        "-mapper",
+        "grep three",
+        "-reducer",
+        "NONE",
+        "-D",
+        "stream.non.zero.exit.is.failure=false",
+    )
+    assert r.returncode != 0  # generic options after streaming options are refused, as Hadoop does
+    r = mr(
+        "mapred",
+        "streaming",
+        "-D",
+        "stream.non.zero.exit.is.failure=false",
+        "-lazyOutput",
+        "-input",
+        uri(src),
+        "-output",
+        uri(out),
+        "-mapper",
+        "grep three",
+        "-reducer",
+        "NONE",
+    )
+    assert r.returncode == 0, r.stderr
+    parts = part_files(out)
+    assert read_output(out) == b"<page>three</page></doc>\t\n"
+    assert all(p.stat().st_size > 0 for p in parts)

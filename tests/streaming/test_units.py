@@ -236,3 +236,19 @@ def test_missing_program_is_cannot_run_program():
         start_process(["/no/such/prog"], {}, "/")
     assert 'Cannot run program "/no/such/prog"' in str(e.value)
     assert type(e.value).__name__ == "java.io.IOException"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text("ab \n", max_size=8), min_size=1, max_size=12), st.integers(1, 40))
+def test_xml_records_every_record_once_across_splits(bodies, split_size):
+    import io
+
+    from pyhdp.mapreduce.streaming.xmlreader import xml_records
+
+    data = b"<r>" + b"junk".join(b"<p>" + b.encode() + b"</p>" for b in bodies) + b"</r>\n"
+    whole = list(xml_records(io.BytesIO(data), 0, len(data), b"<p>", b"</p>"))
+    assert whole == [b"<p>" + b.encode() + b"</p>" for b in bodies]
+    got = []
+    for start in range(0, len(data), split_size):
+        got.extend(xml_records(io.BytesIO(data), start, min(start + split_size, len(data)), b"<p>", b"</p>"))
+    assert got == whole

@@ -144,15 +144,24 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
     reducer = _unqualify_if_shipped(opts.reducer, shipped)
 
     # input format
+    xml = False
     if opts.inputreader:
-        reader_class = opts.inputreader.split(",")[0]
-        raise StreamUsageError(f"-inputreader: class not found: {reader_class}")
+        from pyhdp.mapreduce.streaming.xmlreader import XML_READERS
+
+        parts = opts.inputreader.split(",")
+        if parts[0] not in XML_READERS:
+            raise StreamUsageError(f"-inputreader: class not found: {parts[0]}")
+        conf.set("stream.recordreader.class", "org.apache.hadoop.streaming.StreamXmlRecordReader")
+        for nv in parts[1:]:
+            k, _, v = nv.partition("=")
+            conf.set("stream.recordreader." + k, v)
+        xml = True
     input_format = "text"
     if opts.inputformat is not None:
         input_format = INPUT_FORMATS.get(opts.inputformat, "")
         if not input_format:
             raise StreamUsageError(f"-inputformat : class not found : {opts.inputformat}")
-    ignore_key = input_format == "text"
+    ignore_key = input_format == "text" and not xml
 
     if opts.io is not None:
         for k in ("stream.map.input", "stream.map.output", "stream.reduce.input", "stream.reduce.output"):
@@ -190,7 +199,8 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
     else:
         conf.set("stream.map.streamprocessor", quote_plus(mapper))
         map_comp = Component(
-            T + "task:PipeMapper", {"command": mapper, "ignore_key": ignore_key, "encoded": encoded}
+            T + "task:PipeMapper",
+            {"command": mapper, "ignore_key": ignore_key, "encoded": encoded, "xml": xml},
         )
 
     if opts.num_reduce_tasks is not None:

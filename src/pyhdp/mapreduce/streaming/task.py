@@ -180,10 +180,13 @@ class PipeMapper:
     ``encoded``: map output goes to the engine as distinct counted lines (see :mod:`.shuffle`).
     """
 
-    def __init__(self, command: str, ignore_key: bool | None = None, encoded: bool = False, **_: Any):
+    def __init__(
+        self, command: str, ignore_key: bool | None = None, encoded: bool = False, xml: bool = False, **_: Any
+    ):
         self.command = command
         self.ignore_key = ignore_key
         self.encoded = encoded
+        self.xml = xml
 
     def run_map(self, ctx: Any) -> None:
         _current[0] = ctx
@@ -220,7 +223,13 @@ class PipeMapper:
             if keys:
                 emit_batch(keys, values)
 
-        result = pump(proc, _raw_map_input(ctx, ignore_key, in_sep), on_output, reporter)
+        if self.xml:
+            from pyhdp.mapreduce.streaming.xmlreader import xml_map_input
+
+            source = xml_map_input(ctx, in_sep)
+        else:
+            source = _raw_map_input(ctx, ignore_key, in_sep)
+        result = pump(proc, source, on_output, reporter)
         _check_result(result, ctx, "map", 2 * CLIENT_BUFFER)
         if counted is not None:
             flush_counted()
