@@ -205,3 +205,14 @@ def test_debug_lists_the_resources_loaded(cli, pyhdp_home, tmp_path):
         f"DEBUG: resources: core-default.yaml, hdfs-default.yaml, mapred-default.yaml, yarn-default.yaml, "
         f"{site}, {extra}\n" in r.stderr
     )
+
+
+def test_commands_that_need_no_configuration_work_with_a_broken_one(cli, pyhdp_home):
+    pyhdp_home.write_site("core-site.yaml", "a: [\n")
+    assert cli("hadoop", "version").stdout.startswith("Hadoop 3.4.1\n")
+    r = cli("hadoop", "envvars")
+    assert r.returncode == 0 and f"HADOOP_CONF_DIR='{pyhdp_home.conf_dir}'" in r.stdout
+    assert cli("hadoop", "checknative").returncode == 0
+    r = cli("hadoop", "conftest")
+    assert r.returncode == 1 and "Line 2: bad conf file: malformed YAML" in r.stderr
+    assert cli("hdfs", "getconf", "-confKey", "a").returncode == 1  # needs the configuration

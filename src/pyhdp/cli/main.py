@@ -51,9 +51,9 @@ class Sub:
 
 
 COMMON = {
-    "version": Sub("pyhdp.cli.info:version", tool=False, help="print the version"),
-    "envvars": Sub("pyhdp.cli.info:envvars", tool=False, help="display computed Hadoop environment variables"),
-    "classpath": Sub("pyhdp.cli.info:classpath", tool=False, help="prints the class path needed to get the Hadoop jar and the required libraries"),
+    "version": Sub("pyhdp.cli.info:version", tool=False, help="print the version", conf_errors_ok=True),
+    "envvars": Sub("pyhdp.cli.info:envvars", tool=False, help="display computed Hadoop environment variables", conf_errors_ok=True),
+    "classpath": Sub("pyhdp.cli.info:classpath", tool=False, help="prints the class path needed to get the Hadoop jar and the required libraries", conf_errors_ok=True),
     "jar": Sub("pyhdp.mapreduce.cli.jar:run", tool=False, help="run a jar file", shown="jar <jar>"),
     "getconf": Sub("pyhdp.cli.getconf:run", help="get config values from configuration"),
 }  # fmt: skip
@@ -66,10 +66,10 @@ TABLES: dict[str, dict[str, Sub]] = {
         "version": COMMON["version"],
         "envvars": COMMON["envvars"],
         "classpath": COMMON["classpath"],
-        "checknative": Sub("pyhdp.cli.info:checknative", tool=False, help="check native Hadoop and compression libraries availability"),
+        "checknative": Sub("pyhdp.cli.info:checknative", tool=False, help="check native Hadoop and compression libraries availability", conf_errors_ok=True),
         "distcp": Sub("pyhdp.mapreduce.tools.distcp:run", help="copy file or directories recursively"),
-        "conftest": Sub("pyhdp.cli.getconf:conftest", tool=False, help="validate configuration XML files"),
-        "jnipath": Sub("pyhdp.cli.info:jnipath", tool=False, help="prints the java.library.path"),
+        "conftest": Sub("pyhdp.cli.getconf:conftest", tool=False, help="validate configuration XML files", conf_errors_ok=True),
+        "jnipath": Sub("pyhdp.cli.info:jnipath", tool=False, help="prints the java.library.path", conf_errors_ok=True),
     },
     "hdfs": {
         "dfs": Sub("pyhdp.cli.fsshell.shell:run", help="run a filesystem command on the file system"),

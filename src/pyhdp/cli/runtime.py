@@ -210,8 +210,12 @@ def run_target(
             if not conf_errors_ok:
                 raise
             from pyhdp.conf import Configuration
+            from pyhdp.conf.configuration import find_conf_dir
 
             conf = Configuration()
+            conf.set(
+                "pyhdp.conf.dir", os.path.abspath(find_conf_dir(getattr(opts, "config", None))), "runtime"
+            )
             conf.load_error = e  # type: ignore[attr-defined]
         if tool:
             from pyhdp.cli.generic import apply_generic_options, parse_generic_options
