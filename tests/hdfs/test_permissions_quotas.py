@@ -191,3 +191,18 @@ def test_storage_type_quota_enforced_for_disk(dfs):
     dfs.set_quota_by_storage_type("/t", "SSD", 1)  # nothing is placed on SSD here
     dfs.set_quota_by_storage_type("/t", "DISK", -1)
     dfs.write_bytes("/t/f", b"x")
+
+
+def test_undone_operation_keeps_its_blocks(dfs):
+    """An operation that removed blocks and then failed is rolled back to its savepoint; the
+    replicas of those blocks must not be deleted when the group transaction commits."""
+    dfs.write_bytes("/keep", b"precious")
+    ns = dfs.namesystem
+    assert ns.group_commit_window > 0
+    with pytest.raises(RuntimeError):
+        with ns.write():
+            ns._remove_subtree(ns.resolve("/keep").last)
+            raise RuntimeError("undo")
+    dfs.mkdirs("/other")  # more work in the same group transaction, then commit
+    ns.flush()
+    assert dfs.cat("/keep") == b"precious"

@@ -178,10 +178,12 @@ class Namespace:
             if group:
                 self.conn.execute("SAVEPOINT op")
             self._depth = 1
+            mark = len(self._removed)
             try:
                 yield self.conn
             except BaseException:
                 self._depth = 0
+                del self._removed[mark:]  # blocks of an undone operation must survive
                 if group:
                     self.conn.execute("ROLLBACK TO op")
                     self.conn.execute("RELEASE op")
