@@ -106,7 +106,7 @@ TABLES: dict[str, dict[str, Sub]] = {
         "doctor": Sub("pyhdp.cli.doctor:run", tool=False, help="check configuration, store, daemons and workers", conf_errors_ok=True),
         "version": COMMON["version"],
         "cluster": Sub("pyhdp.cluster.cli:run", help="workers of the cluster: sync the conf dir, exec a command, list hosts"),
-        "selftest-daemon": Sub("pyhdp.cluster.testdaemon:run", help="(testing) a process that idles until stopped, for --daemon"),
+        "selftest-daemon": Sub("pyhdp.cluster.testdaemon:run", help="(testing) a process that idles until stopped, for --daemon", hidden=True),
     },
 }  # fmt: skip
 
@@ -131,7 +131,7 @@ OPTIONS: dict[str, list[tuple[str, str]]] = {
     "hdfs": _WORKER_OPTIONS,
     "yarn": _WORKER_OPTIONS,
     "mapred": [],
-    "pyhdp": _WORKER_OPTIONS,
+    "pyhdp": _WORKER_OPTIONS[1:],  # no --buildpaths: there is no build tree to add
 }
 _GENERIC_SHELL_OPTIONS = [
     ("--config dir", "Hadoop config directory"),
