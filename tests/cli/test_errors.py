@@ -190,6 +190,27 @@ def test_unreadable_config_file_as_unprivileged_user():
             timeout=120,
         )
         assert (r.returncode, r.stdout) == (0, "hdfs://localhost:9000\n"), r
+        # a conf dir the user cannot enter is an error too, not a silent "no site files"
+        os.chmod(conf_dir, 0o700)
+        r = subprocess.run(
+            [
+                "setpriv",
+                f"--reuid={pw.pw_uid}",
+                f"--regid={pw.pw_gid}",
+                "--clear-groups",
+                str(BIN / "hdfs"),
+                "getconf",
+                "-confKey",
+                "fs.defaultFS",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=base,
+            timeout=120,
+        )
+        assert r.returncode == 1, r
+        assert r.stderr == f"hdfs: {conf_dir}: cannot read configuration directory: Permission denied\n"
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -479,11 +479,20 @@ def site_file(directory: str, name: str) -> str | None:
 
     A directory holding two versions of the same file is an error naming both.
     """
-    found = [
-        p
-        for p in (os.path.join(directory, name + ext) for ext in (".yaml", ".yml", ".xml"))
-        if os.path.exists(p)
-    ]
+    found = []
+    for ext in (".yaml", ".yml", ".xml"):
+        path = os.path.join(directory, name + ext)
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:
+            raise ConfigError(f"{directory}: the configuration directory is not a directory") from None
+        except PermissionError:
+            raise ConfigError(
+                f"{directory}: cannot read configuration directory: Permission denied"
+            ) from None
+        found.append(path)
     if len(found) > 1:
         raise ConfigError(
             f"both {found[0]} and {found[1]} exist: keep only one of them "
