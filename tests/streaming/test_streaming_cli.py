@@ -630,3 +630,65 @@ def test_xml_inputreader_and_lazy_output(mr):
     parts = part_files(out)
     assert read_output(out) == b"<page>three</page></doc>\t\n"
     assert all(p.stat().st_size > 0 for p in parts)
+
+
+TB_MAP = """import sys
+data = sys.stdin.buffer.read()
+pos = 0
+out = sys.stdout.buffer
+while pos < len(data):
+    assert data[pos] == 7, data[pos]
+    n = int.from_bytes(data[pos + 1:pos + 5], "big")
+    line = data[pos + 5:pos + 5 + n]
+    pos += 5 + n
+    for w in line.split():
+        out.write(b"\\x07" + len(w).to_bytes(4, "big") + w + b"\\x03" + (1).to_bytes(4, "big"))
+"""
+
+TB_RED = """import struct, sys
+data = sys.stdin.buffer.read()
+pos = 0
+counts = {}
+keys = []
+while pos < len(data):
+    n = int.from_bytes(data[pos + 1:pos + 5], "big")
+    k = data[pos + 5:pos + 5 + n]
+    pos += 5 + n
+    assert data[pos] == 3
+    v = int.from_bytes(data[pos + 1:pos + 5], "big", signed=True)
+    pos += 5
+    if k not in counts:
+        keys.append(k)
+    counts[k] = counts.get(k, 0) + v
+for k in keys:
+    sys.stdout.buffer.write(b"\\x07" + len(k).to_bytes(4, "big") + k + b"\\x06" + struct.pack(">d", counts[k] / 2))
+"""
+
+
+def test_io_typedbytes(mr, data):
+    (mr.dir / "tb_map.py").write_text(TB_MAP)
+    (mr.dir / "tb_red.py").write_text(TB_RED)
+    out = mr.dir / "out"
+    r = mr(
+        "mapred",
+        "streaming",
+        "-io",
+        "typedbytes",
+        "-input",
+        uri(data),
+        "-output",
+        uri(out),
+        "-mapper",
+        f"{sys.executable} tb_map.py",
+        "-reducer",
+        f"{sys.executable} tb_red.py",
+        "-file",
+        str(mr.dir / "tb_map.py"),
+        "-file",
+        str(mr.dir / "tb_red.py"),
+    )
+    assert r.returncode == 0, r.stderr
+    c = Counter(TEXT.split())
+    # typed-bytes strings sort by their raw form: length prefix first, then the bytes
+    order = sorted(c, key=lambda w: len(w.encode()).to_bytes(4, "big") + w.encode())
+    assert read_output(out).decode().splitlines() == [f"{w}\t{c[w] / 2}" for w in order]

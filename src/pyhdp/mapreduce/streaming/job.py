@@ -166,10 +166,10 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
     if opts.io is not None:
         for k in ("stream.map.input", "stream.map.output", "stream.reduce.input", "stream.reduce.output"):
             conf.set(k, opts.io)
-    for k in ("stream.map.input", "stream.map.output", "stream.reduce.input", "stream.reduce.output"):
-        ident = conf.get(k)
-        if ident and ident not in ("text", "keyonlytext") and ident in IO_IDS:
-            raise StreamUsageError(f"-io {ident}: pyhdp Streaming supports only the text identifier so far")
+    binary_io = any(
+        (conf.get(k) or "text") in ("rawbytes", "typedbytes")
+        for k in ("stream.map.input", "stream.map.output", "stream.reduce.input", "stream.reduce.output")
+    )
     conf.set("stream.addenvironment", add_env)
 
     num_reduces_guess = (
@@ -186,6 +186,7 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
         mapper is not None
         and mapper not in IDENTITY_MAPPERS
         and num_reduces_guess != 0
+        and not binary_io
         and (conf.get("pyhdp.streaming.counted.shuffle") or "true").strip().lower() == "true"
     )
 

@@ -158,6 +158,7 @@ def pump(
     stderr_sink=None,
     batch: int = OUTPUT_BATCH,
     tail_lines: int = 20,
+    line_mode: bool = True,
 ) -> PipeResult:
     """Feed ``chunks`` to ``proc`` and hand whole output lines to ``on_output`` until it exits."""
     sink = stderr_sink if stderr_sink is not None else getattr(sys.stderr, "buffer", None)
@@ -197,7 +198,7 @@ def pump(
         if not out_parts:
             return
         data = b"".join(out_parts)
-        if final:
+        if final or not line_mode:
             out_parts, out_size = [], 0
             if data:
                 on_output(data)

@@ -81,6 +81,42 @@ def _sep(conf: Any, key: str) -> bytes:
     return conf_str(conf, key, "\t").encode("utf-8")
 
 
+def io_id(conf: Any, key: str) -> str:
+    ident = (conf_str(conf, key, "text") or "text").strip().lower()
+    return ident if ident in ("rawbytes", "typedbytes") else "text"
+
+
+def _binary_map_input(ctx: Any, ident: str, ignore_key: bool) -> Iterator[bytes]:
+    """Mapper stdin in typed bytes or raw bytes: (key and) value per record."""
+    from pyhdp.mapreduce.streaming import typedbytes as tb
+
+    for keys, values in ctx.record_batches():
+        parts: list[bytes] = []
+        for k, v in zip(keys, values, strict=True):
+            if ident == "typedbytes":
+                if not ignore_key:
+                    parts.append(tb.encode_long(k) if isinstance(k, int) else tb.encode_string(to_bytes(k)))
+                parts.append(tb.encode_string(to_bytes(v)))
+            else:
+                if not ignore_key:
+                    kb = (
+                        k.to_bytes(8, "big", signed=True)
+                        if isinstance(k, int)
+                        else tb.writable_bytes(to_bytes(k))
+                    )
+                    parts.append(tb.raw_frame(kb))
+                parts.append(tb.raw_frame(tb.writable_bytes(to_bytes(v))))
+        if parts:
+            yield b"".join(parts)
+
+
+def _binary_to_text(ident: str, keys: list[bytes], values: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    from pyhdp.mapreduce.streaming import typedbytes as tb
+
+    conv = tb.text_to_string if ident == "typedbytes" else tb.raw_text
+    return [conv(k) for k in keys], [conv(v) for v in values]
+
+
 def task_environment(ctx: Any) -> dict[str, str]:
     """The command's environment for this task (job conf, task variables, -cmdenv)."""
     conf = ctx.conf
@@ -206,6 +242,13 @@ class PipeMapper:
         emit_batch = ctx.emit_batch
         counted = CountedLines() if self.encoded else None
         emitted = [0]
+        in_id, out_id = io_id(conf, "stream.map.input"), io_id(conf, "stream.map.output")
+        parser = None
+        if out_id != "text":
+            from pyhdp.mapreduce.streaming.typedbytes import PairParser
+
+            parser = PairParser(raw=out_id == "rawbytes")
+        map_only = getattr(ctx, "num_reduces", 1) == 0
 
         def flush_counted() -> None:
             keys, counts = counted.take(out_sep, nkeys)
@@ -214,6 +257,13 @@ class PipeMapper:
                 emit_batch(keys, counts)
 
         def on_output(data: bytes) -> None:
+            if parser is not None:
+                keys, values = parser.feed(data)
+                if keys:
+                    if map_only:
+                        keys, values = _binary_to_text(out_id, keys, values)
+                    emit_batch(keys, values)
+                return
             if counted is not None:
                 counted.add_data(data)
                 if counted.full():
@@ -227,9 +277,13 @@ class PipeMapper:
             from pyhdp.mapreduce.streaming.xmlreader import xml_map_input
 
             source = xml_map_input(ctx, in_sep)
+        elif in_id != "text":
+            source = _binary_map_input(ctx, in_id, ignore_key)
         else:
             source = _raw_map_input(ctx, ignore_key, in_sep)
-        result = pump(proc, source, on_output, reporter)
+        result = pump(proc, source, on_output, reporter, line_mode=parser is None)
+        if parser is not None:
+            parser.feed(b"", final=True)
         _check_result(result, ctx, "map", 2 * CLIENT_BUFFER)
         if counted is not None:
             flush_counted()
@@ -291,6 +345,21 @@ def _sorted_input(ctx: Any, sep: bytes, encoded: bool, stats: list[int]) -> Iter
         yield b"".join(pending)
 
 
+def _binary_reduce_input(ctx: Any, stats: list[int]) -> Iterator[bytes]:
+    """Reducer stdin in typed/raw bytes: the map output objects, key then value, in order."""
+    last = None
+    for chunk in ctx.sorted_chunks():
+        if not chunk:
+            continue
+        stats[0] += len(chunk)
+        stats[2] += len(chunk)
+        for k, _v in chunk:
+            if k != last:
+                stats[1] += 1
+                last = k
+        yield b"".join(k + v for k, v in chunk)
+
+
 class PipeReducer:
     """``-reducer CMD``: sorted ``key\\tvalue`` lines to CMD's stdin, its stdout lines to the output."""
 
@@ -310,14 +379,32 @@ class PipeReducer:
         reporter = _reporter(ctx)
         proc = start_process(argv, env, task_cwd(ctx))
         emit_batch = ctx.emit_batch
+        in_id, out_id = io_id(conf, "stream.reduce.input"), io_id(conf, "stream.reduce.output")
+        parser = None
+        if out_id != "text":
+            from pyhdp.mapreduce.streaming.typedbytes import PairParser
+
+            parser = PairParser(raw=out_id == "rawbytes")
 
         def on_output(data: bytes) -> None:
+            if parser is not None:
+                keys, values = parser.feed(data)
+                if keys:
+                    emit_batch(*_binary_to_text(out_id, keys, values))
+                return
             keys, values = parse_lines(data, out_sep, nkeys)
             if keys:
                 emit_batch(keys, values)
 
         stats = [0, 0, 0]
-        result = pump(proc, _sorted_input(ctx, in_sep, self.encoded, stats), on_output, reporter)
+        source = (
+            _binary_reduce_input(ctx, stats)
+            if in_id != "text"
+            else _sorted_input(ctx, in_sep, self.encoded, stats)
+        )
+        result = pump(proc, source, on_output, reporter, line_mode=parser is None)
+        if parser is not None:
+            parser.feed(b"", final=True)
         _check_result(result, ctx, "reduce", CLIENT_BUFFER)
         if stats[0] != stats[2]:
             ctx.counters.task("REDUCE_INPUT_RECORDS", stats[0] - stats[2])
