@@ -204,6 +204,9 @@ class TestHosts:
             "MaxSessions 100",
             "LogLevel INFO",
             "Subsystem sftp internal-sftp",
+            # bash sources ~/.bashrc for commands run by sshd only at shell level 1; root's
+            # .bashrc here may run `pyenv init` (hundreds of ms per command): the test hosts skip it
+            "SetEnv SHLVL=1",
             "",
         ]))
         argv = [SSHD, "-D", "-f", str(conf), "-E", str(d / "sshd.log")]

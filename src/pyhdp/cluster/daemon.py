@@ -17,9 +17,9 @@ The child is ``python -m pyhdp.cluster.child -Dproc_<daemon> <prog> <subcommand>
 (as Hadoop greps ``ps`` for ``-Dproc_``), so a stale pid file whose number was reused by
 another program is never signalled. It runs in a new session with stdin from /dev/null.
 
-Start-up check: Hadoop sleeps one second and looks whether the process still lives. pyhdp
-waits for the child to report that the interpreter is up (a byte on a pipe) and then
-``pyhdp.daemon.start-wait`` (1 s) for an early exit. A daemon that can tell when it is ready
+Start-up check: Hadoop sleeps one second after the fork (JVM start-up included) and looks
+whether the process still lives. pyhdp waits for the child to report that the interpreter is
+up (a byte on a pipe) and then ``pyhdp.daemon.start-wait`` (0.5 s) for an early exit. A daemon that can tell when it is ready
 calls :func:`will_notify_ready` early and :func:`notify_ready` once it serves; the start then
 returns as soon as it is ready, or fails if it exits first (within ``pyhdp.daemon.ready-timeout``).
 A start that fails prints the tail of the ``.out`` file.
@@ -219,14 +219,14 @@ def tail(path: str, lines: int = TAIL_LINES) -> list[str]:
 
 @dataclasses.dataclass
 class StartOptions:
-    start_wait: float = 1.0  # seconds an up child must survive when it does not notify readiness
+    start_wait: float = 0.5  # seconds an up child must survive when it does not notify readiness
     ready_timeout: float = 60.0  # how long to wait for a daemon that promised to notify
     boot_timeout: float = 60.0  # how long the interpreter may take to come up
 
     @classmethod
     def from_conf(cls, conf) -> StartOptions:
         return cls(
-            start_wait=conf.get_duration("pyhdp.daemon.start-wait", 1.0, unit="ms"),
+            start_wait=conf.get_duration("pyhdp.daemon.start-wait", 0.5, unit="ms"),
             ready_timeout=conf.get_duration("pyhdp.daemon.ready-timeout", 60.0, unit="ms"),
         )
 

@@ -142,6 +142,7 @@ def start_dfs(ctx: ScriptContext, namenode_args: tuple[str, ...] = (), datanode_
 def stop_dfs(ctx: ScriptContext) -> int:
     rc = 0
     nns = namenode_hosts(ctx.conf)
+    ctx.fan.preconnect([*ctx.workers, *_hosts(secondary_namenode_hosts(ctx.conf))])
     ctx.say(f"Stopping namenodes on [{' '.join(nns)}]")
     rc |= ctx.on_hosts(_hosts(nns), "hdfs", "stop", "namenode")
     ctx.say("Stopping datanodes")
@@ -173,6 +174,7 @@ def start_yarn(ctx: ScriptContext) -> int:
 
 def stop_yarn(ctx: ScriptContext) -> int:
     rc = 0
+    ctx.fan.preconnect([*ctx.workers, *_hosts(proxyserver_hosts(ctx.conf))])
     ctx.say("Stopping nodemanagers")
     rc |= ctx.on_hosts(ctx.workers, "yarn", "stop", "nodemanager")
     ctx.say("Stopping resourcemanager")
