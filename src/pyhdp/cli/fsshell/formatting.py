@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 _PREFIXES = (("K", 10), ("M", 20), ("G", 30), ("T", 40), ("P", 50), ("E", 60))
 
@@ -48,6 +49,7 @@ def format_percent(fraction: float, places: int) -> str:
     return _java_fixed(fraction * 100, places) + "%"
 
 
+@lru_cache(maxsize=1024)
 def perm_string(mode: int) -> str:
     """``FsPermission.toString``: ``rwxr-xr-x``; the sticky bit shows as ``t``/``T``."""
     chars = []
@@ -68,7 +70,12 @@ def octal_string(mode: int) -> str:
 
 def local_minutes(ms: int) -> str:
     """``yyyy-MM-dd HH:mm`` in the local time zone (ls)."""
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ms / 1000))
+    return _minute(ms // 60000)
+
+
+@lru_cache(maxsize=4096)
+def _minute(minutes: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(minutes * 60))
 
 
 def utc_seconds(ms: int) -> str:

@@ -18,14 +18,22 @@ from pyhdp.errors import UsageError
 from pyhdp.fs import path as hpath
 
 
-def parent_exists(item: PathData) -> bool:
+def parent_exists(item: PathData, cache: dict | None = None) -> bool:
+    """Whether the parent directory of ``item`` exists; ``cache`` remembers answers within a command
+    (``-touchz /d/f1 ... /d/f1000`` asks about ``/d`` once)."""
     parent = hpath.parent_of(item.path)
     if parent is None:
         return True
+    key = (id(item.fs), parent)
+    if cache is not None and key in cache:
+        return cache[key]
     try:
-        return item.fs.get_file_status(parent).is_dir
+        ok = item.fs.get_file_status(parent).is_dir
     except (FileNotFoundError, NotADirectoryError):
-        return False
+        ok = False
+    if cache is not None and ok:
+        cache[key] = ok
+    return ok
 
 
 class Mkdir(FsCommand):
@@ -49,7 +57,7 @@ class Mkdir(FsCommand):
             parent = hpath.parent_of(item.path)
             if parent is not None:
                 try:
-                    st = item.fs.get_file_status(parent)
+                    item.fs.get_file_status(parent)
                 except (FileNotFoundError, NotADirectoryError):
                     raise PathNotFoundException(item.fs.make_qualified(parent)) from None
         if not item.fs.mkdirs(item.path):
@@ -62,6 +70,7 @@ class Touchz(FsCommand):
 
     def process_options(self, args: list[str]) -> None:
         CommandFormat(1, None).parse(args)
+        self.parents: dict = {}
 
     def process_path(self, item: PathData) -> None:
         if item.is_dir:
@@ -71,7 +80,7 @@ class Touchz(FsCommand):
         self.touchz(item)
 
     def process_nonexistent_path(self, item: PathData) -> None:
-        if not parent_exists(item):
+        if not parent_exists(item, self.parents):
             raise PathNotFoundException(str(item), qualified=item.qualified)
         self.touchz(item)
 
@@ -91,6 +100,7 @@ class Touch(FsCommand):
         self.change_atime_only = cf.get_opt("a")
         self.create_file = not cf.get_opt("c")
         self.timestamp = cf.get_opt_value("t")
+        self.parents: dict = {}
 
     def process_path(self, item: PathData) -> None:
         self.touch(item)
@@ -98,7 +108,7 @@ class Touch(FsCommand):
     def process_nonexistent_path(self, item: PathData) -> None:
         if not self.create_file:
             return
-        if not parent_exists(item):
+        if not parent_exists(item, self.parents):
             raise PathNotFoundException(str(item), qualified=item.qualified)
         self.touch(item)
 

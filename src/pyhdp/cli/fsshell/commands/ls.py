@@ -71,10 +71,23 @@ class Ls(FsCommand):
         if not self.path_only:
             self._adjust_column_widths(items)
         if not self.recursive:
-            # Fast path: no recursion, so render the whole batch at once.
-            self.write("".join(self._line(item) for item in items))
+            # No recursion: render the whole batch at once.
+            self.write("".join([self._line(item) for item in items]))
             return
-        super().process_paths(parent, items)
+        # Pre-order: each entry, then (for a directory) its subtree; lines are written in runs.
+        buf: list[str] = []
+        for item in items:
+            buf.append(self._line(item))
+            if item.stat.is_dir:
+                self.write("".join(buf))
+                buf = []
+                try:
+                    self.recurse_path(item)
+                except BrokenPipeError:
+                    raise
+                except OSError as e:
+                    self.display_error(e)
+        self.write("".join(buf))
 
     def process_path(self, item: PathData) -> None:
         self.write(self._line(item))
@@ -97,14 +110,14 @@ class Ls(FsCommand):
         return self.line_format % tuple(fields) + "\n"
 
     def _adjust_column_widths(self, items: list[PathData]) -> None:
-        for item in items:
-            st = item.stat
-            self.max_repl = max(self.max_repl, len(str(st.replication)))
-            self.max_len = max(self.max_len, len(str(st.length)))
-            self.max_owner = max(self.max_owner, len(st.owner))
-            self.max_group = max(self.max_group, len(st.group))
+        if items:
+            stats = [item.stat for item in items]
+            self.max_repl = max(self.max_repl, len(str(max(st.replication for st in stats))))
+            self.max_len = max(self.max_len, len(str(max(st.length for st in stats))))
+            self.max_owner = max(self.max_owner, max(len(st.owner) for st in stats))
+            self.max_group = max(self.max_group, max(len(st.group) for st in stats))
             if self.show_ec:
-                self.max_ec = max(self.max_ec, len(_ec_name(st)))
+                self.max_ec = max(self.max_ec, max(len(_ec_name(st)) for st in stats))
         fmt = "%s%s" + f"%{self.max_repl}s "
         if self.show_ec:
             fmt += f"%-{self.max_ec}s "
