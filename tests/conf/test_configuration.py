@@ -385,3 +385,18 @@ def test_expansion_never_fails_except_for_depth(values, expr):
         assert isinstance(out, str)
         if "${" not in expr:
             assert out == expr
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("mapred.output.dir", "mapreduce.output.fileoutputformat.outputdir"),
+        ("mapred.text.key.partitioner.options", "mapreduce.partition.keypartitioner.options"),
+        ("map.output.key.field.separator", "mapreduce.map.output.key.field.separator"),
+        ("mapred.job.queue.name", "mapreduce.job.queuename"),
+    ],
+)
+def test_hadoop1_names_used_by_streaming_scripts(old, new):
+    conf = Configuration()
+    apply_generic_options(conf, parse_generic_options(["-D", f"{old}=v"])[0])
+    assert conf.get(new) == "v" and conf.get(old) == "v"
