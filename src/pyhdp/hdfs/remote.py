@@ -58,11 +58,10 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
         if extras:
             req["x"] = extras
         body = json.dumps(req, separators=(",", ":")).encode()
-        resp = httpclient.request(self.rpc_addr, "POST", "/rpc", body, {"Content-Type": "application/json"},
-                                  timeout=self.timeout)
-        if resp.status != 200 and not resp.body.startswith(b"{"):
-            raise FsError(f"NameNode {self.rpc_addr} answered HTTP {resp.status} to {op}")
-        out = json.loads(resp.body)
+        status, data = httpclient.post_small(self.rpc_addr, "/rpc", body, timeout=self.timeout)
+        if status != 200 and not data.startswith(b"{"):
+            raise FsError(f"NameNode {self.rpc_addr} answered HTTP {status} to {op}")
+        out = json.loads(data)
         if "e" in out:
             raise error_from_rpc(out["e"])
         return codec.decode(out.get("r")), out.get("x") or {}
@@ -70,10 +69,9 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
     def batch(self, calls: list[tuple[str, dict]]) -> list[Any]:
         """Several operations in one request; results (or raised errors) in order."""
         reqs = [{"op": op, "args": codec.encode(a), "u": self.user, "c": self.client_name} for op, a in calls]
-        resp = httpclient.request(self.rpc_addr, "POST", "/rpc", json.dumps(reqs).encode(),
-                                  {"Content-Type": "application/json"}, timeout=self.timeout)
+        _status, data = httpclient.post_small(self.rpc_addr, "/rpc", json.dumps(reqs).encode(), timeout=self.timeout)
         out = []
-        for item in json.loads(resp.body):
+        for item in json.loads(data):
             out.append(error_from_rpc(item["e"]) if "e" in item else codec.decode(item.get("r")))
         return out
 

@@ -50,6 +50,14 @@ class Response:
         self.body = body
 
 
+class _Connection(http.client.HTTPConnection):
+    """``TCP_NODELAY``: a request's header and body segments must not wait for delayed ACKs."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _conn(addr: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
     pool = _pool()
     key = (addr, timeout)
@@ -57,7 +65,7 @@ def _conn(addr: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
     if conn is not None:
         return conn, True
     host, port = split_addr(addr)
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    conn = _Connection(host, port, timeout=timeout)
     pool[key] = conn
     return conn, False
 
@@ -129,3 +137,104 @@ def probe(addr: str, timeout: float = 1.0) -> bool:
             return True
     except OSError:
         return False
+
+
+class _LeanConn:
+    """A raw keep-alive socket for small requests whose responses carry ``Content-Length``
+    (pyhdp's own endpoints): no header-parsing library on the hot path."""
+
+    __slots__ = ("sock", "buf")
+
+    def __init__(self, addr: str, timeout: float):
+        host, port = split_addr(addr)
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def roundtrip(self, data: bytes) -> tuple[int, bytes, bool]:
+        self.sock.sendall(data)
+        buf = self.buf
+        while True:
+            end = buf.find(b"\r\n\r\n")
+            if end >= 0:
+                break
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise http.client.RemoteDisconnected("Remote end closed connection without response")
+            buf += chunk
+        head = buf[:end].decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        length = 0
+        close = False
+        for line in head[1:]:
+            k, _, v = line.partition(":")
+            k = k.strip().lower()
+            if k == "content-length":
+                length = int(v)
+            elif k == "connection" and v.strip().lower() == "close":
+                close = True
+        start = end + 4
+        while len(buf) < start + length:
+            chunk = self.sock.recv(max(65536, start + length - len(buf)))
+            if not chunk:
+                raise http.client.RemoteDisconnected("Remote end closed connection in the middle of a response")
+            buf += chunk
+        self.buf = buf[start + length:]
+        return status, buf[start: start + length], close
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def _lean_pool() -> dict[tuple[str, float], _LeanConn]:
+    pool = getattr(_local, "lean", None)
+    if pool is None:
+        pool = _local.lean = {}
+    return pool
+
+
+def post_small(addr: str, path: str, body: bytes, content_type: str = "application/json",
+               timeout: float = 60.0) -> tuple[int, bytes]:
+    """``POST`` a small body to a pyhdp endpoint on the thread's raw keep-alive connection."""
+    data = (f"POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
+    pool = _lean_pool()
+    key = (addr, timeout)
+    for attempt in (0, 1):
+        conn = pool.get(key)
+        reused = conn is not None
+        try:
+            if conn is None:
+                conn = pool[key] = _LeanConn(addr, timeout)
+            status, out, close = conn.roundtrip(data)
+        except ConnectionRefusedError as e:
+            pool.pop(key, None)
+            raise connection_refused(addr) from e
+        except socket.gaierror as e:
+            pool.pop(key, None)
+            raise connection_refused(addr, str(e)) from e
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as e:
+            bad = pool.pop(key, None)
+            if bad is not None:
+                bad.close()
+            if reused and attempt == 0:
+                continue
+            raise ConnectError(f"Connection to {addr} closed: {e}") from e
+        except TimeoutError as e:
+            bad = pool.pop(key, None)
+            if bad is not None:
+                bad.close()
+            raise ConnectError(f"{timeout * 1000:.0f} millis timeout while waiting for {addr}") from e
+        except (OSError, ValueError, IndexError) as e:
+            bad = pool.pop(key, None)
+            if bad is not None:
+                bad.close()
+            raise ConnectError(f"Connection to {addr} failed: {e}") from e
+        if close:
+            pool.pop(key, None)
+            conn.close()
+        return status, out
+    raise AssertionError("unreachable")

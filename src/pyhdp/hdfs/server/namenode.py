@@ -581,15 +581,22 @@ class NameNode:
 async def serve(conf, stop: asyncio.Event) -> None:
     from aiohttp import web
 
+    from pyhdp.errors import ConfigError
     from pyhdp.hdfs.server import nn_http
     from pyhdp.hdfs.server.common import bind_addr, notify_ready, shutdown_banner, start_site
+    from pyhdp.net import leanhttp
 
     nn = NameNode(conf)
     runners = []
+    rpc_server = None
     try:
         rpc_host, rpc_port = bind_addr(nn.rpc_address, conf.get_trimmed("dfs.namenode.rpc-bind-host", "") or None)
         http_host, http_port = bind_addr(nn.http_address, conf.get_trimmed("dfs.namenode.http-bind-host", "") or None)
-        runners.append(await start_site(nn_http.rpc_app(nn), rpc_host, rpc_port, "the NameNode RPC server"))
+        try:
+            rpc_server = await leanhttp.serve(nn_http.rpc_handler(nn), rpc_host, rpc_port)
+        except OSError as e:
+            raise ConfigError(f"Failed to start the NameNode RPC server on {rpc_host}:{rpc_port}: Port in use or "
+                              f"not available: {e.strerror}") from e
         log.info("NameNode RPC up at: %s:%d", rpc_host, rpc_port)
         runners.append(await start_site(nn_http.http_app(nn), http_host, http_port, "the NameNode HTTP server"))
         log.info("Web server (WebHDFS) up at: http://%s:%d", http_host, http_port)
@@ -604,6 +611,8 @@ async def serve(conf, stop: asyncio.Event) -> None:
         for t in tasks:
             t.cancel()
     finally:
+        if rpc_server is not None:
+            rpc_server.close()
         for r in runners:
             await r.cleanup()
         nn.close()

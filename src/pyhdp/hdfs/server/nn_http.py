@@ -30,59 +30,59 @@ def error_response(exc: BaseException):
     return json_response(body, status)
 
 
-def rpc_app(nn: NameNode):
-    from aiohttp import web
+def rpc_handler(nn: NameNode):
+    """The client/DataNode endpoint (served by :mod:`pyhdp.net.leanhttp`): ``POST /rpc`` (one call or a
+    batch), ``POST /dn/...`` (HMAC-signed DataNode protocol), ``GET /`` (who is this)."""
+    dn_routes = {"/dn/register": nn.dn_register, "/dn/heartbeat": nn.dn_heartbeat,
+                 "/dn/blockReport": nn.dn_block_report, "/dn/received": nn.dn_received, "/dn/bad": nn.dn_bad}
+    json_type = "application/json"
 
-    async def rpc(request: web.Request) -> web.Response:
-        body = await request.read()
-        try:
-            req = json.loads(body)
-        except ValueError:
-            return json_response({"e": {"exception": "IllegalArgumentException", "class": "ValueError",
-                                        "module": "builtins", "message": "Malformed RPC request"}}, 400)
-        ip = request.remote or ""
-        if isinstance(req, list):
-            out = [nn.dispatch(r, ip) for r in req]
-        elif isinstance(req, dict):
-            out = nn.dispatch(req, ip)
-        else:
-            return json_response({"e": {"exception": "IllegalArgumentException", "class": "ValueError",
-                                        "module": "builtins", "message": "Malformed RPC request"}}, 400)
-        return web.Response(body=_dumps(out), content_type="application/json")
+    def malformed(message: str) -> tuple[int, bytes, str]:
+        return 400, _dumps({"e": {"exception": "IllegalArgumentException", "class": "ValueError",
+                                  "module": "builtins", "message": message}}), json_type
 
-    def dn_endpoint(fn):
-        async def handler(request: web.Request) -> web.Response:
-            body = await request.read()
+    def remote(exc: BaseException) -> tuple[int, bytes, str]:
+        status, body = remote_exception(exc)
+        return status, _dumps(body), json_type
+
+    def handle(method: str, target: str, headers: dict[str, str], body: bytes, peer: str) -> tuple[int, bytes, str]:
+        path = target.split("?", 1)[0]
+        if method == "POST" and path == "/rpc":
             try:
-                auth.verify_request(nn.secret, request.method, request.path_qs, body, request.headers.get(auth.HEADER))
+                req = json.loads(body)
+            except ValueError:
+                return malformed("Malformed RPC request")
+            if isinstance(req, list):
+                return 200, _dumps([nn.dispatch(r, peer) if isinstance(r, dict) else {"e": {
+                    "exception": "IllegalArgumentException", "class": "ValueError", "module": "builtins",
+                    "message": "Malformed RPC request"}} for r in req]), json_type
+            if not isinstance(req, dict):
+                return malformed("Malformed RPC request")
+            return 200, _dumps(nn.dispatch(req, peer)), json_type
+        fn = dn_routes.get(path)
+        if method == "POST" and fn is not None:
+            try:
+                auth.verify_request(nn.secret, method, target, body, headers.get(auth.HEADER.lower()))
                 payload = json.loads(body or b"{}")
                 if not isinstance(payload, dict) or not isinstance(payload.get("uuid", ""), str):
                     raise ValueError("Malformed DataNode request")
-                return json_response(fn(payload))
+                return 200, _dumps(fn(payload)), json_type
             except auth.AuthError as e:
-                log.warning("Refused DataNode request %s from %s: %s", request.path, request.remote, e)
-                return json_response({"RemoteException": {
+                log.warning("Refused DataNode request %s from %s: %s", path, peer, e)
+                return 403, _dumps({"RemoteException": {
                     "exception": "SecurityException", "javaClassName": "java.lang.SecurityException",
-                    "message": str(e)}}, 403)
+                    "message": str(e)}}), json_type
             except (KeyError, TypeError) as e:
-                return error_response(ValueError(f"Malformed DataNode request: {e}"))
+                return remote(ValueError(f"Malformed DataNode request: {e}"))
             except Exception as e:  # noqa: BLE001
-                return error_response(e)
+                return remote(e)
+        if method == "GET" and path == "/":
+            return 200, _dumps({"service": "pyhdp-namenode", "bpid": nn.bpid}), json_type
+        return 404, _dumps({"RemoteException": {"exception": "FileNotFoundException",
+                                                "javaClassName": "java.io.FileNotFoundException",
+                                                "message": f"No such endpoint: {method} {path}"}}), json_type
 
-        return handler
-
-    async def probe(request: web.Request) -> web.Response:
-        return json_response({"service": "pyhdp-namenode", "bpid": nn.bpid})
-
-    app = web.Application(client_max_size=256 * 1024 * 1024)
-    app.router.add_post("/rpc", rpc)
-    app.router.add_get("/", probe)
-    app.router.add_post("/dn/register", dn_endpoint(nn.dn_register))
-    app.router.add_post("/dn/heartbeat", dn_endpoint(nn.dn_heartbeat))
-    app.router.add_post("/dn/blockReport", dn_endpoint(nn.dn_block_report))
-    app.router.add_post("/dn/received", dn_endpoint(nn.dn_received))
-    app.router.add_post("/dn/bad", dn_endpoint(nn.dn_bad))
-    return app
+    return handle
 
 
 def http_app(nn: NameNode):
