@@ -226,3 +226,23 @@ def test_fsck_move_saves_readable_blocks_to_lost_found(cli, pyhdp_home):
     saved = cli("hdfs", "dfs", "-cat", "/lost+found/m/0", text=False)
     assert saved.returncode == 0 and saved.stdout == payload[:1048576]
     assert cli("hdfs", "dfs", "-test", "-e", "/m").returncode == 0  # -move alone keeps the file
+
+
+def test_list_open_files_shows_leases(cli, pyhdp_home):
+    import subprocess
+    import sys
+
+    code = ("import sys,time\nfrom pyhdp.conf import load_configuration\nfrom pyhdp.fs.registry import get_filesystem\n"
+            "fs=get_filesystem('/', load_configuration(None))\nout=fs.create('/open/f')\nout.write(b'x')\n"
+            "out.hflush()\nprint('ready',flush=True)\nsys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], env=pyhdp_home.env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        r = cli("hdfs", "dfsadmin", "-listOpenFiles")
+        lines = r.stdout.splitlines()
+        assert lines[0] == "Client Host         \tClient Name         \tOpen File Path"
+        assert re.match(r"^127\.0\.0\.1 +\tDFSClient_NONMAPREDUCE_\d+_1\t +/open/f$", lines[1])
+    finally:
+        holder.communicate("", timeout=60)
+    assert cli("hdfs", "dfsadmin", "-listOpenFiles").stdout.splitlines()[1:] == []

@@ -57,12 +57,24 @@ class EmbeddedStore:
         self.namesystem.on_blocks_removed = self.blocks.delete_blocks
         self.namesystem.block_recovery = lambda rec: self.blocks.recover(
             rec.block_id, rec.old_genstamp, rec.new_genstamp, rec.length)
+        import weakref
+
+        self.open_streams: weakref.WeakSet = weakref.WeakSet()
         self.datanode_address = conf.get_trimmed("dfs.datanode.address", "127.0.0.1:9866") or "127.0.0.1:9866"
         if self.datanode_address.startswith("0.0.0.0:"):
             self.datanode_address = "127.0.0.1:" + self.datanode_address.split(":", 1)[1]
 
+    def close_streams(self) -> None:
+        """Close (complete) the files this process still writes, as Hadoop's DFSClient does at exit."""
+        for stream in list(self.open_streams):
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001 - best effort at exit; the lease stays recoverable
+                pass
+
     def close(self) -> None:
         try:
+            self.close_streams()
             self.namesystem.flush()
             self.conn.close()
         finally:

@@ -44,6 +44,7 @@ class DFSOutputStream(io.RawIOBase):
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._closed = False
+        fs.store.open_streams.add(self)
 
     # ------------------------------------------------------------------ io API
     def writable(self) -> bool:
@@ -80,6 +81,7 @@ class DFSOutputStream(io.RawIOBase):
         if self._closed:
             return
         self._closed = True
+        self._fs.store.open_streams.discard(self)
         try:
             self._hand_over(final=True)
             self._drain()

@@ -213,6 +213,8 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
         from pyhdp.cli.hdfs_cmds.quota import run_quota_command
 
         return run_quota_command(cmd, args, conf, get_dfs)
+    if cmd == "-listOpenFiles":
+        return list_open_files(get_dfs(conf), args[1:])
     if cmd in ("-allowSnapshot", "-disallowSnapshot") or cmd.lower() in ("-allowsnapshot", "-disallowsnapshot"):
         raise OSError("Snapshots are not supported by pyhdp's embedded store yet")
     if cmd in _ARGC or cmd in ("-rollingUpgrade",):
@@ -221,6 +223,29 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
     sys.stderr.write(f"{cmd[1:]}: Unknown command\n")
     print_usage("")
     return 255
+
+
+def list_open_files(dfs: DistributedFileSystem, rest: list[str]) -> int:
+    """``-listOpenFiles [-blockingDecommission] [-path <path>]``: the files holding a lease."""
+    path = "/"
+    if "-path" in rest:
+        i = rest.index("-path")
+        if i + 1 >= len(rest):
+            raise IllegalArgument("option -path requires 1 argument.")
+        path = rest[i + 1]
+    ns = dfs.namesystem
+    ns.check_superuser(dfs.caller)
+    print(f"{'Client Host':<20}\t{'Client Name':<20}\tOpen File Path")
+    if "-blockingDecommission" in rest:
+        return 0  # nothing decommissions in embedded mode
+    with ns.read():
+        rows = ns.conn.execute("SELECT inode, holder, host FROM leases ORDER BY inode").fetchall()
+        entries = [(ns.path_of(inode), holder) for inode, holder, _host in rows]
+    base = path.rstrip("/")
+    for p, holder in entries:
+        if p and (path == "/" or p == path or p.startswith(base + "/")):
+            print(f"{'127.0.0.1':<20}\t{holder:<20}\t{p:>20}")
+    return 0
 
 
 def _hostname_of(addr: str) -> str:
