@@ -692,3 +692,41 @@ def test_io_typedbytes(mr, data):
     # typed-bytes strings sort by their raw form: length prefix first, then the bytes
     order = sorted(c, key=lambda w: len(w.encode()).to_bytes(4, "big") + w.encode())
     assert read_output(out).decode().splitlines() == [f"{w}\t{c[w] / 2}" for w in order]
+
+
+def test_keyfield_partitioner_on_tab_keys_ignores_values(mr):
+    rows = [f"{k}\t{i % 4}\tvalue{i}" for i, k in enumerate("pqrstuvw" * 5)]
+    src = mr.dir / "tabs.txt"
+    src.write_text("\n".join(rows) + "\n")
+    out = mr.dir / "out"
+    r = mr(
+        "mapred",
+        "streaming",
+        "-D",
+        "stream.num.map.output.key.fields=2",
+        "-D",
+        "mapreduce.partition.keypartitioner.options=-k2,2",
+        "-D",
+        "mapreduce.job.reduces=3",
+        "-input",
+        uri(src),
+        "-output",
+        uri(out),
+        "-mapper",
+        "cat",
+        "-reducer",
+        "cat",
+        "-partitioner",
+        "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner",
+    )
+    assert r.returncode == 0, r.stderr
+    where: dict[str, int] = {}
+    lines = 0
+    for i, p in enumerate(part_files(out)):
+        for ln in p.read_text().splitlines():
+            lines += 1
+            assert where.setdefault(ln.split("\t")[1], i) == i
+    assert lines == len(rows)
+    # Hadoop's hash of field 2 ("0".."3"): 31*0 + byte
+    for field, i in where.items():
+        assert i == (ord(field) & 0x7FFFFFFF) % 3

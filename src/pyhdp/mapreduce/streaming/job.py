@@ -241,35 +241,21 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
         conf.set("pyhdp.output.lazy", "true")  # LazyOutputFormat: no empty part files
 
     # partitioner / comparator
-    sep = _first(conf, "mapreduce.map.output.key.field.separator", "map.output.key.field.separator") or "\t"
+    sep = _first(conf, "mapreduce.map.output.key.field.separator") or "\t"
     part_comp: Component | None = None
     if opts.partitioner is not None:
         if opts.partitioner in KEYFIELD_PARTITIONERS:
-            options = (
-                _first(
-                    conf, "mapreduce.partition.keypartitioner.options", "mapred.text.key.partitioner.options"
-                )
-                or ""
-            )
-            part_comp = Component(
-                T + "keyfield:KeyFieldBasedPartitioner", {"options": options, "separator": sep}
-            )
+            options = _first(conf, "mapreduce.partition.keypartitioner.options") or ""
+            target = "shuffle:EncodedKeyFieldPartitioner" if encoded else "keyfield:KeyFieldBasedPartitioner"
+            part_comp = Component(T + target, {"options": options, "separator": sep})
         elif opts.partitioner not in HASH_PARTITIONERS:
             raise StreamUsageError(f"-partitioner : class not found : {opts.partitioner}")
-    comparator = _first(
-        conf, "mapreduce.job.output.key.comparator.class", "mapred.output.key.comparator.class"
-    )
+    comparator = _first(conf, "mapreduce.job.output.key.comparator.class")
     if comparator:
         if comparator in KEYFIELD_COMPARATORS:
-            options = (
-                _first(
-                    conf, "mapreduce.partition.keycomparator.options", "mapred.text.key.comparator.options"
-                )
-                or ""
-            )
-            sort_key = Component(
-                T + "keyfield:KeyFieldBasedComparator", {"options": options, "separator": sep}
-            )
+            options = _first(conf, "mapreduce.partition.keycomparator.options") or ""
+            target = "shuffle:encoded_comparator" if encoded else "keyfield:KeyFieldBasedComparator"
+            sort_key = Component(T + target, {"options": options, "separator": sep})
         else:
             raise StreamUsageError(f"class not found : {comparator}")
 
