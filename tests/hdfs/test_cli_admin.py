@@ -246,3 +246,29 @@ def test_list_open_files_shows_leases(cli, pyhdp_home):
     finally:
         holder.communicate("", timeout=60)
     assert cli("hdfs", "dfsadmin", "-listOpenFiles").stdout.splitlines()[1:] == []
+
+
+def test_small_admin_commands_have_their_effect(cli, pyhdp_home):
+    first = cli("hdfs", "dfsadmin", "-rollEdits").stdout
+    second = cli("hdfs", "dfsadmin", "-rollEdits").stdout
+    txids = [int(re.search(r"New segment starts at txid (\d+)", o).group(1)) for o in (first, second)]
+    assert txids[1] == txids[0] + 1 and first.startswith("Successfully rolled edit logs.\n")
+    r = cli("hdfs", "dfsadmin", "-saveNamespace")
+    assert r.returncode == 255
+    assert r.stderr == "saveNamespace: Safe mode should be turned ON in order to create namespace image.\n"
+    cli("hdfs", "dfsadmin", "-safemode", "enter")
+    assert cli("hdfs", "dfsadmin", "-saveNamespace").stdout == "Save namespace successful\n"
+    wal = pyhdp_home.data_dir / "dfs" / "name" / "current" / "namespace.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed into the image
+    cli("hdfs", "dfsadmin", "-safemode", "leave")
+    assert cli("hdfs", "dfsadmin", "-restoreFailedStorage", "true").stdout == "restoreFailedStorage is set to true\n"
+    assert cli("hdfs", "dfsadmin", "-restoreFailedStorage", "check").stdout == "restoreFailedStorage is set to true\n"
+    r = cli("hdfs", "dfsadmin", "-restoreFailedStorage", "maybe")
+    assert (r.returncode, r.stderr) == (255, "restoreFailedStorage valid args are true|false|check\n")
+    log_dir = pyhdp_home.home / "logs"
+    r = cli("hdfs", "dfsadmin", "-D", f"hadoop.log.dir={log_dir}", "-metasave", "meta.txt")
+    assert r.stdout.startswith("Created metasave file meta.txt in the log directory of namenode hdfs://")
+    assert "files and directories" in (log_dir / "meta.txt").read_text()
+    assert cli("hdfs", "dfsadmin", "-setBalancerBandwidth", "10m").stdout == "Balancer bandwidth is set to 10485760\n"
+    r = cli("hdfs", "dfsadmin", "-refreshNodes", env={"HADOOP_USER_NAME": "bob"})
+    assert r.stderr == "refreshNodes: Access denied for user bob. Superuser privilege is required\n"
