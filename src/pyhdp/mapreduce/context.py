@@ -54,6 +54,7 @@ class TaskContext:
         self._keys: list = []
         self._values: list = []
         self._sink: Callable[[list, list], None] = lambda k, v: None
+        self.writer: Any = None
 
     # ------------------------------------------------------------ reporting
     def set_status(self, status: str) -> None:
@@ -101,6 +102,19 @@ class TaskContext:
             self.flush_emits()
         if keys:
             self._sink(keys, values)
+
+    def emit_pairs(self, records: list) -> None:
+        """Emit a list of ``(key, value)`` tuples (reduce and map-only output: written as
+        they are, e.g. a whole sorted block from ``sorted_chunks()``)."""
+        if self._keys:
+            self.flush_emits()
+        if not records:
+            return
+        target = self.writer if self.writer is not None else None
+        if target is not None:
+            target.write_pairs(records)
+        else:
+            self._sink([r[0] for r in records], [r[1] for r in records])
 
     def flush_emits(self) -> None:
         if self._keys:

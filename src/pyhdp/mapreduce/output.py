@@ -93,6 +93,10 @@ class RecordWriter:
     def write_batch(self, keys: list, values: list) -> None:
         raise NotImplementedError
 
+    def write_pairs(self, records: list) -> None:
+        if records:
+            self.write_batch([r[0] for r in records], [r[1] for r in records])
+
     def close(self) -> int:
         """Close; returns bytes written to the file system."""
         raise NotImplementedError
@@ -115,21 +119,39 @@ class TextRecordWriter(RecordWriter):
         sep = self.sep
         tb = _to_bytes
         lines: list[bytes] = []
-        if all(type(k) is bytes for k in keys) and all(type(v) is bytes for v in values):
-            lines = [k + sep + v for k, v in zip(keys, values, strict=False)]
-        else:
-            for k, v in zip(keys, values, strict=False):
-                if k is None:
-                    if v is None:
-                        continue
-                    lines.append(tb(v))
-                elif v is None:
-                    lines.append(tb(k))
-                else:
-                    lines.append(tb(k) + sep + tb(v))
+        try:
+            data = (
+                b"\n".join(map(sep.join, zip(keys, values, strict=False))) + b"\n"
+            )  # all bytes: no Python per record
+        except TypeError:
+            data = None
+        if data is not None:
+            self.out.write(data)
+            return
+        for k, v in zip(keys, values, strict=False):
+            if k is None:
+                if v is None:
+                    continue
+                lines.append(tb(v))
+            elif v is None:
+                lines.append(tb(k))
+            else:
+                lines.append(tb(k) + sep + tb(v))
         if not lines:
             return
         data = b"\n".join(lines) + b"\n"
+        self.out.write(data)
+
+    def write_pairs(self, records: list) -> None:
+        """Write ``(key, value)`` tuples (a sorted block of the reduce input, say)."""
+        if not records:
+            return
+        try:
+            data = b"\n".join(map(self.sep.join, records)) + b"\n"
+        except TypeError:
+            self.write_batch([r[0] for r in records], [r[1] for r in records])
+            return
+        self.records += len(records)
         self.out.write(data)
 
     def close(self) -> int:

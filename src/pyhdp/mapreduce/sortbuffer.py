@@ -154,9 +154,17 @@ class MapOutputCollector:
         return parts
 
     def _combine_groups(self, groups) -> list:
+        """Run the combiner on groups of two or more values; single values pass as they are
+        (a combiner may run any number of times, zero included)."""
         out = []
-        for k, v in self.combiner.combine(groups):
-            out.append((k, v))
+        multi = []
+        for k, vs in groups:
+            if len(vs) == 1:
+                out.append((k, vs[0]))
+            else:
+                multi.append((k, vs))
+        if multi:
+            out.extend(self.combiner.combine(multi))
         return out
 
     def _buckets(self) -> list[list]:
@@ -178,6 +186,8 @@ class MapOutputCollector:
         parts = self._partition(rkeys)
         if parts is None:
             return [records]
+        if r <= 4:  # a few selector passes in C beat one Python loop
+            return [list(itertools.compress(records, [x == p for x in parts])) for p in range(r)]
         buckets: list[list] = [[] for _ in range(r)]
         appends = [b.append for b in buckets]
         for rec, p in zip(records, parts, strict=False):

@@ -77,8 +77,10 @@ class TextChunk:
         delim = self._simple_delim()
         if delim is not None:
             n = data.count(delim)
-            return n if data.endswith(delim) or not data else n + 1
-        return len(self.lines())
+        else:  # \n, \r and \r\n, counted in C
+            n = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+            delim = b"\r" if data.endswith(b"\r") else b"\n"
+        return n if data.endswith(delim) or not data else n + 1
 
     def records(self) -> Iterator[tuple[int, bytes]]:
         return zip(self.offsets(), self.lines(), strict=False)

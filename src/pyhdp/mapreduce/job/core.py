@@ -156,6 +156,12 @@ class Job:
     def reducer_final(self):  # pragma: no cover
         return None
 
+    def partition_batch(self, keys: list[bytes], num_partitions: int) -> list[int]:  # pragma: no cover
+        """Override to choose reducers yourself (e.g. a total order): one partition per
+        encoded key (``bytes``; with ``INTERNAL_PROTOCOL = "bytes"`` the keys themselves).
+        The default is Hadoop's HashPartitioner on the encoded key."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ reporting
     def increment_counter(self, group: str, name: str, amount: int = 1) -> None:
         if self._counter_sink is not None:

@@ -18,10 +18,10 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from pyhdp.mapreduce.api import Component, JobSpec, JobSubmissionError, Step
+from pyhdp.mapreduce.job.core import Job
 
 if TYPE_CHECKING:
     from pyhdp.conf import Configuration
-    from pyhdp.mapreduce.job.core import Job
 
 RUNTIME = "pyhdp.mapreduce.job.runtime"
 
@@ -57,13 +57,18 @@ def build_spec(job: Job, ref: dict, inputs: list[str], output: str, conf: Config
         out_fmt = job.OUTPUT_FORMAT if last else "internal"
         r = s.num_reduces
         if r is None and not s.has("reducer"):
-            r = 0
+            r = job.NUM_REDUCES or 0  # a step without reducer is map-only unless NUM_REDUCES asks
         if r is None and opts.num_reduces is not None:
             r = opts.num_reduces
         if r is None and job.NUM_REDUCES is not None:
             r = job.NUM_REDUCES
         step_conf = {k: str(v) for k, v in {**job.JOBCONF, **s.jobconf}.items()}
         group_prefix = s.group_prefix
+        partitioner = None
+        if type(job).partition_batch is not Job.partition_batch:
+            partitioner = Component(f"{RUNTIME}:JobPartitioner", {"job": ref})
+        elif group_prefix:
+            partitioner = Component(f"{RUNTIME}:PrefixPartitioner", {"n": group_prefix})
         engine_steps.append(
             Step(
                 mapper=Component(
@@ -80,9 +85,7 @@ def build_spec(job: Job, ref: dict, inputs: list[str], output: str, conf: Config
                 num_reduces=r,
                 input_format=in_fmt,
                 output_format=out_fmt,
-                partitioner=Component(f"{RUNTIME}:PrefixPartitioner", {"n": group_prefix})
-                if group_prefix
-                else None,
+                partitioner=partitioner,
                 group_key=Component(f"{RUNTIME}:prefix_group_key", {"n": group_prefix})
                 if group_prefix
                 else None,

@@ -21,7 +21,14 @@ from typing import Any
 
 from pyhdp.errors import PyhdpError
 from pyhdp.mapreduce.job.core import Job, MRStep
-from pyhdp.mapreduce.job.protocols import decode_key, encode_key, encode_keys, get_protocol, key_prefix
+from pyhdp.mapreduce.job.protocols import (
+    TextProtocol,
+    decode_key,
+    encode_key,
+    encode_keys,
+    get_protocol,
+    key_prefix,
+)
 
 FLUSH_RECORDS = 65536
 _first = itemgetter(0)
@@ -182,6 +189,9 @@ class _Emitter:
         self.final = final
         self.output_format = output_format
         self.proto = get_protocol(job.OUTPUT_PROTOCOL) if final and output_format == "text" else None
+        if isinstance(self.proto, TextProtocol):
+            # the text writer joins key and value itself (with the configured separator)
+            self.proto = None
         self.json_internal = internal == "json"
         self.bytes_internal = internal == "bytes"
 
@@ -427,7 +437,18 @@ class JobReduceLogic:
         if f["reducer_init"]:
             _hook_results(f["reducer_init"](), out)
         reducer = f["reducer"]
-        for kb, values in ctx.groups():
+        if reducer is None and dec_val is None and job.INTERNAL_PROTOCOL == "bytes":
+            # identity reduce on raw keys: whole sorted blocks, no per-record Python
+            pairs = self.final and emit.proto is None
+            for block in ctx.sorted_chunks():
+                if pairs:
+                    ctx.emit_pairs(block)
+                else:
+                    emit(block)
+            reducer_done = True
+        else:
+            reducer_done = False
+        for kb, values in () if reducer_done else ctx.groups():
             key = dec_key(kb)
             if dec_val is not None:
                 values = map(dec_val, values)
@@ -443,6 +464,16 @@ class JobReduceLogic:
         if f["reducer_final"]:
             _hook_results(f["reducer_final"](), out)
         emit(out)
+
+
+class JobPartitioner:
+    """The job's own ``partition_batch(keys, num_partitions)`` method (keys as encoded bytes)."""
+
+    def __init__(self, job: dict):
+        self.job = job_instance(job)
+
+    def partition_batch(self, keys: list[bytes], r: int) -> list[int]:
+        return self.job.partition_batch(keys, r)
 
 
 class PrefixPartitioner:
