@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import array
+import functools
 import hashlib
 import struct
 import sys
@@ -67,13 +68,19 @@ def parse_header(data: bytes) -> tuple[int, int, int]:
     return HEADER.unpack_from(data)
 
 
+@functools.lru_cache(maxsize=8)
+def _slices(n: int, bpc: int) -> tuple[slice, ...]:
+    """The chunk slices of an ``n``-byte buffer (segments repeat their sizes: cached)."""
+    return tuple(map(slice, range(0, n, bpc), range(bpc, n + bpc, bpc)))
+
+
 def chunk_crcs(data: bytes | bytearray | memoryview, bpc: int = 512) -> bytes:
     """Big-endian CRC32C of every ``bpc``-byte chunk of ``data`` (the last may be short)."""
     mv = memoryview(data)
     n = len(mv)
     if n == 0:
         return b""
-    arr = array.array("I", map(crc32c, map(mv.__getitem__, map(slice, range(0, n, bpc), range(bpc, n + bpc, bpc)))))
+    arr = array.array("I", map(crc32c, map(mv.__getitem__, _slices(n, bpc))))
     if not _BIG:
         arr.byteswap()
     return arr.tobytes()
