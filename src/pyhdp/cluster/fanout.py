@@ -53,6 +53,8 @@ class Task:
     #: print ``ERROR: ... exited with status N`` for a non-zero exit (commands that explain
     #: their own failures, such as ``--daemon start``, leave it off)
     report_exit_status: bool = True
+    #: print the connection failure of a host (off for a step whose next step reports it anyway)
+    report_host_failures: bool = True
 
     def remote_command(self, host: HostSpec, fanout: Fanout) -> str:
         raise NotImplementedError
@@ -392,7 +394,8 @@ class Fanout:
             result.error = e.cause
             result.kind = e.kind
             result.attempts = getattr(e, "attempts", result.attempts)
-            self.printer.error(host.name, f"{e.cause} (while running '{task.display}')")
+            if task.report_host_failures:
+                self.printer.error(host.name, f"{e.cause} (while running '{task.display}')")
         except OSError as e:  # a local run that could not start
             sink.flush()
             result.error = f"cannot run '{task.display}': {e.strerror or e}"

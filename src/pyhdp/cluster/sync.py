@@ -58,6 +58,8 @@ class SyncTask(Task):
     def __init__(self, conf, quiet: bool = False):
         self.conf = conf
         self.quiet = quiet  # no summary line (sync-on-start): only failures are printed
+        # in sync-on-start, an unreachable host is reported by the daemon start that follows
+        self.report_host_failures = not quiet
         self.conf_dir = conf.get("pyhdp.conf.dir") or ""
         self.files = conf_files(self.conf_dir) if self.conf_dir and os.path.isdir(self.conf_dir) else []
         secret = secret_path(conf)
