@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from pathlib import Path
 
 from minicluster import DEAD_AFTER, wait_until
 
@@ -199,3 +200,36 @@ def test_bad_signatures_refused_and_nothing_changes(cluster):
     # path traversal in block ids is rejected as a bad parameter
     url = f"/dn/read?bid=../../etc/passwd&gs=1&token={bx['token']}"
     assert httpclient.request(dn_http, "GET", url).status == 400
+
+
+def test_killed_writer_lease_recovered_by_namenode(cluster, tmp_path):
+    """A writer killed -9 after hflush: the NameNode closes the file at the flushed length
+    (lease monitor every 2 s; wait up to 20 s)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "writer.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from minicluster import MiniCluster\n"
+        "from pyhdp.conf import Configuration\n"
+        "from pyhdp.hdfs.remote import RemoteDistributedFileSystem\n"
+        "conf = Configuration()\n"
+        f"conf.set('fs.defaultFS', 'hdfs://localhost:{cluster.rpc_port}')\n"
+        f"fs = RemoteDistributedFileSystem(conf, 'localhost:{cluster.rpc_port}')\n"
+        "out = fs.create('/lease.bin')\n"
+        "out.write(b'a' * 700000)\n"
+        "out.hflush()\n"
+        "print('flushed', flush=True)\n"
+        "time.sleep(600)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, env=cluster.env)
+    assert proc.stdout.readline().strip() == b"flushed"
+    fs = cluster.fs()
+    assert fs.is_file_closed("/lease.bin") is False
+    proc.kill()
+    proc.wait()
+    wait_until(lambda: fs.is_file_closed("/lease.bin"), 20, "the NameNode to recover the lease")
+    assert fs.get_file_status("/lease.bin").length == 700000
+    assert fs.cat("/lease.bin") == b"a" * 700000
+    assert "Recovered the lease of /lease.bin" in cluster.log("nn")

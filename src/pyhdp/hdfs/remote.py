@@ -49,7 +49,7 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
     def __init__(self, conf, authority: str = "", user: str | None = None):
         super().__init__(conf, authority, user)
         self.rpc_addr = rpc_address_of(conf, self.authority)
-        self.timeout = conf.get_duration("dfs.client.socket-timeout", 60000, unit="ms", result_unit="s") or 60.0
+        self.timeout = conf.get_duration("dfs.client.socket-timeout", 60.0, unit="ms", result_unit="s") or 60.0
         self._defaults: dict | None = None
 
     # ------------------------------------------------------------------ transport

@@ -126,7 +126,7 @@ class NameNode:
         self.ns = FSNamesystem(self.conn, settings)
         self.bpid = self.version.block_pool_id
         hb = conf.get_duration("dfs.heartbeat.interval", 3, unit="s", result_unit="s")
-        recheck = conf.get_duration("dfs.namenode.heartbeat.recheck-interval", 300000, unit="ms", result_unit="s")
+        recheck = conf.get_duration("dfs.namenode.heartbeat.recheck-interval", 300.0, unit="ms", result_unit="s")
         self.bm = BlockManager(Settings(
             heartbeat_interval=hb, recheck_interval=recheck,
             replication_min=conf.get_int("dfs.namenode.replication.min", 1),
@@ -139,6 +139,8 @@ class NameNode:
         self.redundancy_interval = conf.get_duration("dfs.namenode.redundancy.interval.seconds", 3, unit="s",
                                                      result_unit="s")
         self.safemode = SafeMode(conf)
+        self.lease_interval = conf.get_duration("dfs.namenode.lease-recheck-interval-ms", 2.0, unit="ms",
+                                                result_unit="s")
         self.uc_targets: dict[int, set[str]] = {}  # blocks being written -> pipeline nodes
         self.rbw_replicas: dict[int, set[str]] = {}  # from block reports: replicas being written
         self.started = time.time()
@@ -569,6 +571,29 @@ class NameNode:
             if self.bm.locations.get(bid):
                 self.ns.clear_bad_block(bid)
 
+    def lease_round(self) -> None:
+        """``LeaseManager.Monitor``: files whose writer process died on this host are closed, their last
+        block recovered at the length the DataNodes hold (other clients may do it sooner)."""
+        from pyhdp.hdfs.namenode.files import Holder, holder_alive
+
+        with self.ns.read():
+            rows = self.conn.execute("SELECT inode, holder, pid, start_time, host FROM leases").fetchall()
+        if not rows or self.safemode.on:
+            return
+        me = Holder(f"NN_Recovery_{os.getpid()}", os.getpid(), "", "")
+        caller = self.caller(self.ns.superuser or "hdfs", "NN_Recovery")
+        for inode, holder, pid, start, host in rows:
+            if holder_alive(pid, start, host):
+                continue
+            path = self.ns.path_of(inode)
+            if not path:
+                continue
+            try:
+                if self.ns.recover_lease(caller, path, me):
+                    log.info("Recovered the lease of %s held by %s (process %s is gone)", path, holder, pid)
+            except Exception as e:  # noqa: BLE001 - try again next round
+                log.warning("Lease recovery of %s failed: %s", path, e)
+
     def close(self) -> None:
         try:
             with self.ns._lock:
@@ -605,7 +630,8 @@ async def serve(conf, stop: asyncio.Event) -> None:
         notify_ready()
         tasks = [asyncio.create_task(_every(min(nn.recheck, max(nn.bm.settings.heartbeat_interval, 0.05)),
                                             nn.check_heartbeats, stop)),
-                 asyncio.create_task(_every(nn.redundancy_interval, nn.redundancy_round, stop))]
+                 asyncio.create_task(_every(nn.redundancy_interval, nn.redundancy_round, stop)),
+                 asyncio.create_task(_every(nn.lease_interval, nn.lease_round, stop))]
         await stop.wait()
         log.info("Received SIGTERM: shutting down the NameNode")
         for t in tasks:
