@@ -422,3 +422,19 @@ def test_unsupported_features_answer_cleanly(dfs):
     assert r.returncode == 1 and r.stderr.startswith("createSnapshot: `d1': Operation not supported")
     r = dfs("-getfacl", "d1")
     assert r.returncode == 1 and r.stderr.startswith("getfacl: `d1': Operation not supported")
+
+
+def test_copies_on_several_threads(dfs, work):
+    src = work / "many"
+    src.mkdir()
+    for i in range(20):
+        (src / f"f{i}").write_text(str(i))
+    r = dfs("-cp", "-t", "4", "-q", "2", "many", "copy")
+    assert r.returncode == 0, r
+    assert sorted(p.name for p in (work / "copy").iterdir()) == sorted(f"f{i}" for i in range(20))
+    assert (work / "copy" / "f7").read_text() == "7"
+    r = dfs("-put", "-t", "3", "many/f1", "many/f2", "copy")
+    assert r.returncode == 1
+    assert sorted(lines(r.stderr)) == ["put: `copy/f1': File exists", "put: `copy/f2': File exists"]
+    r = dfs("-put", "-t", "x", "many/f1", "copy")
+    assert r.returncode == 255 and r.stderr.startswith('-put: For input string: "x"\n')

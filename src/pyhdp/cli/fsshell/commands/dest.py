@@ -59,6 +59,9 @@ class CommandWithDestination(FsCommand):
         super().__init__(*a, **kw)
         self.preserve = set()
         self.dst: PathData | None = None
+        self._pool = None
+        self._slots = None
+        self._pending: list = []
 
     def set_preserve(self, on: bool) -> None:
         if on:
@@ -94,7 +97,10 @@ class CommandWithDestination(FsCommand):
                 raise PathExistsException(str(dst))
         elif not _parent_exists(dst):
             raise PathNotFoundException(str(dst), qualified=dst.qualified)
-        super().process_arguments(items)
+        try:
+            super().process_arguments(items)
+        finally:
+            self._drain()
 
     def process_path_argument(self, src: PathData) -> None:
         dst = self.dst
@@ -149,6 +155,41 @@ class CommandWithDestination(FsCommand):
 
     # ------------------------------------------------------------------ copying
     def copy_file_to_target(self, src: PathData, target: PathData) -> None:
+        if self.thread_count > 1:
+            self._submit(src, target)
+            return
+        self._copy_file(src, target)
+
+    def _submit(self, src: PathData, target: PathData) -> None:
+        """``-t N``: copy files on N threads; at most N + ``-q`` copies wait in the queue."""
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.thread_count, thread_name_prefix="copy")
+            self._slots = threading.BoundedSemaphore(self.thread_count + self.queue_size)
+        self._slots.acquire()
+        future = self._pool.submit(self._copy_file, src, target)
+        future.add_done_callback(lambda _f: self._slots.release())
+        self._pending.append(future)
+
+    def _drain(self) -> None:
+        if self._pool is None:
+            return
+        try:
+            for future in self._pending:
+                try:
+                    future.result()
+                except BrokenPipeError:
+                    raise
+                except OSError as e:
+                    self.display_error(e)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            self._pending = []
+
+    def _copy_file(self, src: PathData, target: PathData) -> None:
         with src.fs.open(src.path, verify_checksum=self.verify_checksum) as stream:
             self.copy_stream_to_target(stream, target)
         self.preserve_attributes(src, target)

@@ -129,9 +129,9 @@ class Ls(FsCommand):
 
 
 def _ec_name(st) -> str:
-    if st.is_dir and not st.erasure_coded:
-        return ""
-    return getattr(st, "ec_policy", None) or ("Replicated" if not st.erasure_coded else "EC")
+    if not st.erasure_coded:
+        return "Replicated"
+    return getattr(st, "ec_policy", None) or "EC"
 
 
 class Lsr(Ls):
