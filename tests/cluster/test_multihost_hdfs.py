@@ -137,7 +137,8 @@ def nodes(http: str) -> tuple[dict, dict]:
 def test_wrong_key_on_one_worker_then_a_partition_and_its_healing(cluster):
     """One worker refuses our key: start-dfs.sh names it and fails, the other three DataNodes run.
     Then nftables cuts one of them off the master: the NameNode declares it dead after
-    2 x recheck + 10 x heartbeat (here 1 + 3 s; we wait up to 60 s); healed, it is live again."""
+    2 x recheck + 10 x heartbeat (here 1 + 3 s; we wait up to 60 s); healed, it is live again.
+    Then another host's link goes down: dead; link up: live again."""
     try:
         import pyhdp.hdfs.server.namenode  # noqa: F401
     except ImportError:
@@ -168,7 +169,16 @@ def test_wrong_key_on_one_worker_then_a_partition_and_its_healing(cluster):
         cluster.hosts.heal()
         live = wait_live(f"{master}:{http}", 3, 60, dead=0)
         assert len(live) == 3 and cut.address in json.dumps(live)
+
+        lost = hosts[0]  # losing a host: its link goes down
+        cluster.hosts.link_down(lost)
+        live = wait_live(f"{master}:{http}", 2, 60, dead=1)
+        assert len(live) == 2 and lost.address in json.dumps(nodes(f"{master}:{http}")[1])
+        cluster.hosts.link_up(lost)
+        live = wait_live(f"{master}:{http}", 3, 60, dead=0)
+        assert len(live) == 3 and lost.address in json.dumps(live)
     finally:
+        cluster.hosts.link_up(hosts[0])
         cluster.hosts.heal()
         bad.authorized_keys.write_text(saved)
         stop = subprocess.run([str(SBIN / "stop-dfs.sh")], capture_output=True, text=True, env=env,
