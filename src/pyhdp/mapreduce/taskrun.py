@@ -116,6 +116,10 @@ def run_attempt(desc: dict, send: Callable[[dict], None] | None = None) -> dict:
     for k, v in step.conf.items():
         conf.set(k, v, source="job.xml")
     os.environ.update({k: v for k, v in (desc.get("env") or {}).items()})
+    for k, v in task_env(desc, conf).items():  # Hadoop's task settings, dotted names
+        if k.startswith("mapreduce_"):
+            conf.set(k.replace("_", "."), v, source="task")
+    conf.set("mapreduce.task.attempt.id", desc["attempt_id"], source="task")
     counters = Counters()
     started = time.process_time()
     if desc["type"] == "m":

@@ -118,7 +118,7 @@ class JobRunner(abc.ABC):
         return ids.next_local_job_id()
 
     # ------------------------------------------------------------------ the algorithm
-    def run(
+    def _run(
         self, spec: JobSpec, conf: Configuration, *, console: bool = True, err: IO[str] | None = None
     ) -> JobResult:
         from pyhdp.mapreduce.input.formats import canonical_format, get_splits
@@ -186,6 +186,27 @@ class JobRunner(abc.ABC):
         assert result is not None
         result.job_ids = job_ids
         return result
+
+    def run(
+        self, spec: JobSpec, conf: Configuration, *, console: bool = True, err: IO[str] | None = None
+    ) -> JobResult:
+        """Run the job; SIGTERM (``mapred job -kill`` of a local job) kills it cleanly."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self._run(spec, conf, console=console, err=err)
+
+        def on_term(signum: int, frame: Any) -> None:
+            from pyhdp.security import current_user
+
+            raise JobKilledError(f"Kill job received from {current_user()} (auth:SIMPLE) at 127.0.0.1")
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+        try:
+            return self._run(spec, conf, console=console, err=err)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def _temp_dir(self, out_fs: Any, conf: Configuration, user: str, job_id: str, i: int) -> str:
         if out_fs.scheme == "file":
@@ -275,7 +296,17 @@ class JobRunner(abc.ABC):
                     diagnostics = "Job received Kill while in RUNNING state."
                 else:
                     diagnostics = self._failure_diagnostics(run)
-        except (KeyboardInterrupt, JobKilledError):
+        except JobKilledError as e:
+            run.killed = True
+            self.kill_all()
+            committer.abort_job()
+            state = "KILLED"
+            diagnostics = (
+                f"{e}\nJob received Kill while in RUNNING state."
+                if str(e)
+                else ("Job received Kill while in RUNNING state.")
+            )
+        except KeyboardInterrupt:
             run.killed = True
             self.kill_all()
             committer.abort_job()
