@@ -289,10 +289,14 @@ class TestHosts:
 
     # ------------------------------------------------------------------ faults
     def require_netns(self) -> None:
+        """Skip (outside CI) or fail (``CI=true``: CI runs as root with ``ip netns``) without netns hosts."""
         if self.mode != "netns":
             import pytest
 
-            pytest.skip("needs network-namespace hosts (root and ip netns); these are loopback hosts")
+            why = "needs network-namespace hosts (root and ip netns); these are loopback hosts"
+            if os.environ.get("CI", "").lower() == "true" and not os.environ.get("PYHDP_TESTHOSTS_MODE"):
+                pytest.fail(why)
+            pytest.skip(why)
 
     def link_down(self, host: TestHost) -> None:
         self.require_netns()

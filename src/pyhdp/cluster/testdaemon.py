@@ -6,8 +6,9 @@ for the worker fan-out, with knobs to make it fail the ways real daemons fail::
     pyhdp selftest-daemon [--listen HOST:PORT] [--notify] [--exit-after S] [--exit-code N]
                           [--fail MESSAGE] [--ignore-sigterm]
 
-``--listen`` binds a TCP port and answers every connection with ``<host> <pid>`` (so a test can
-see which network a daemon lives in; a port in use fails at once as a real daemon does);
+``--listen`` binds a TCP port (``HOST:PORT`` binds this host's cluster name, ``PYHDP_HOST``) and
+answers every connection with ``<host> <pid>`` (so a test can see which network a daemon lives
+in; a port in use fails at once as a real daemon does);
 ``--notify`` uses the readiness protocol of :mod:`pyhdp.cluster.daemon`.
 """
 
@@ -78,6 +79,8 @@ def run(args: list[str], conf) -> int:
     server = None
     if listen:
         addr, _, port = listen.rpartition(":")
+        if addr == "HOST":  # this host's own address in the cluster (PYHDP_HOST)
+            addr = host
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
