@@ -26,7 +26,8 @@ listing line counts, the 1,000 created files, ``cmp`` of the put/cat bytes again
 
 Timing, interleaving and environment capture come from the peers harness's ``benchlib.py``
 (``../shared/bench-peers/``); the data are ``datagen.py text`` (``--big-size 1GiB`` = 2^30 bytes).
-pyhdp runs with its own conf dir and a fresh store under ``WORKDIR/pyhdp`` (never ``~/.pyhdp``).
+pyhdp runs as freshly installed (no site files) with HOME = ``WORKDIR/pyhdp-home``, so its store
+is new for every run and never the user's ``~/.pyhdp``.
 """
 
 from __future__ import annotations

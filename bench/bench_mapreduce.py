@@ -12,8 +12,8 @@ byte-identical sorted records).  Then it evaluates the issue-4 targets from that
 reads the task counters pyhdp printed (Map output records, Peak Map/Reduce Physical memory),
 prints Markdown tables and writes ``bench/results/mapreduce-*.json``.
 
-pyhdp systems (local files given as file:// URIs; pyhdp's own conf dir and hadoop.tmp.dir
-under WORKDIR/pyhdp):
+pyhdp systems (local files given as file:// URIs; run with HOME=WORKDIR/pyhdp-home, i.e. a fresh
+install's state with no site files, so history and task dirs never touch the user's ~/.pyhdp):
 
   pyhdp-examples          hadoop jar .../hadoop-mapreduce-examples-3.4.1.jar wordcount file://IN file://OUT
   pyhdp-pyjob             hadoop jar bench/jobs/wordcount_job.py file://IN file://OUT
@@ -45,15 +45,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchsupport as bs  # noqa: E402
 
 WC_PYHDP = {
-    "pyhdp-examples": '"{hadoop}" jar "{examples_jar}" wordcount {defines}file://{{input}} file://{{out}}',
-    "pyhdp-pyjob": '"{hadoop}" jar "{pyjob}" {defines}file://{{input}} file://{{out}}',
-    "pyhdp-streaming": '"{mapred}" streaming {defines}-input file://{{input}} -output file://{{out}} '
+    "pyhdp-examples": 'HOME="{home}" "{hadoop}" jar "{examples_jar}" wordcount {defines}file://{{input}} file://{{out}}',
+    "pyhdp-pyjob": 'HOME="{home}" "{hadoop}" jar "{pyjob}" {defines}file://{{input}} file://{{out}}',
+    "pyhdp-streaming": 'HOME="{home}" "{mapred}" streaming {defines}-input file://{{input}} -output file://{{out}} '
     '-mapper "{{bin}}/stream_mapper" -combiner "{{bin}}/stream_reducer" -reducer "{{bin}}/stream_reducer"',
-    "pyhdp-streaming-nocomb": '"{mapred}" streaming {defines}-input file://{{input}} -output file://{{out}} '
+    "pyhdp-streaming-nocomb": 'HOME="{home}" "{mapred}" streaming {defines}-input file://{{input}} -output file://{{out}} '
     '-mapper "{{bin}}/stream_mapper" -reducer "{{bin}}/stream_reducer"',
 }
 SORT_PYHDP = (
-    '"{hadoop}" jar "{examples_jar}" terasort -D mapreduce.job.reduces={{reduces}} {defines}'
+    'HOME="{home}" "{hadoop}" jar "{examples_jar}" terasort -D mapreduce.job.reduces={{reduces}} {defines}'
     "file://{{input}} file://{{out}}"
 )
 WC_PEERS_DEFAULT = "hadoop-local,python-counter,python-counter-2p,madoop"
@@ -104,7 +104,7 @@ def task_memory(blocks: list[dict[str, int]]) -> float | None:
     return max(peaks) / bs.MIB if peaks else None
 
 
-def io_sort_mb(defines: list[str]) -> int:
+def io_sort_mb(defines: list[str], home: Path) -> int:
     for d in defines:
         k, _, v = d.partition("=")
         if k.strip() == "mapreduce.task.io.sort.mb":
@@ -112,7 +112,8 @@ def io_sort_mb(defines: list[str]) -> int:
     try:
         from pyhdp.conf import load_configuration
 
-        return load_configuration().get_int("mapreduce.task.io.sort.mb", 100)
+        conf = load_configuration(str(home / ".pyhdp" / "conf"))
+        return conf.get_int("mapreduce.task.io.sort.mb", 100)
     except Exception:  # noqa: BLE001 - pyhdp's conf is broken: Hadoop's default
         return 100
 
@@ -344,7 +345,9 @@ def main() -> int:
     workdir = bs.default_workdir() if a.workdir is None else Path(a.workdir).resolve()
     mrdir = workdir / "mr"
     mrdir.mkdir(parents=True, exist_ok=True)
-    env = bs.pyhdp_environ(workdir)
+    home = bs.pyhdp_home(workdir)  # pyhdp commands get HOME=home (fresh-install state); peers keep theirs
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "MAPRED_"))}
+    env["PYHDP_PYTHON"] = bs.base_python()
     bs.use_environ(env)
     defines = "".join(f"-D {d} " for d in a.defines)
     fill = {
@@ -353,6 +356,7 @@ def main() -> int:
         "examples_jar": bs.examples_jar(),
         "pyjob": str(bs.BENCH / "jobs" / "wordcount_job.py"),
         "defines": defines,
+        "home": str(home),
     }
     logdir = mrdir / "logs"
     logdir.mkdir(exist_ok=True)
@@ -379,6 +383,8 @@ def main() -> int:
             str(a.rounds),
             "--workdir",
             str(mrdir),
+            "--data-dir",
+            str(workdir / "data"),
             "--python",
             python,
             "--systems",
@@ -421,6 +427,8 @@ def main() -> int:
             str(a.reduces),
             "--workdir",
             str(mrdir),
+            "--data-dir",
+            str(workdir / "data"),
             "--python",
             python,
             "--systems",
@@ -439,7 +447,7 @@ def main() -> int:
         data = json.loads(harness_json.read_text())
         blk = counters_from_log(logdir / "sort-pyhdp.log", offsets["pyhdp"])
         blocks = {"pyhdp": blk}
-        tgts = sort_targets(data, blk, io_sort_mb(a.defines)) if pyhdp_on else []
+        tgts = sort_targets(data, blk, io_sort_mb(a.defines, home)) if pyhdp_on else []
         memory = {"pyhdp": task_memory(blk)}
 
     ttable = bs.targets_table(tgts)

@@ -78,25 +78,22 @@ def default_workdir() -> Path:
     return Path(d).resolve()
 
 
-def pyhdp_environ(workdir: Path, fresh: bool = False) -> dict[str, str]:
-    """Environment for pyhdp commands with their own conf dir and store under ``workdir``.
-
-    Writes ``WORKDIR/pyhdp/conf/core-site.yaml`` with ``hadoop.tmp.dir`` = ``WORKDIR/pyhdp/data``
-    (the embedded store, job history and local task dirs all live below it), so a benchmark
-    never touches the user's ``~/.pyhdp``.  ``fresh`` wipes that data first.
+def pyhdp_home(workdir: Path, fresh: bool = False) -> Path:
+    """A HOME for pyhdp commands under ``workdir``: no site files (a fresh install's state), so the
+    embedded store, job history and task dirs land in ``HOME/.pyhdp/data`` (``hadoop.tmp.dir``'s
+    default) and a benchmark never touches the user's ``~/.pyhdp``.  ``fresh`` wipes it first.
     """
-    root = workdir / "pyhdp"
-    conf = root / "conf"
-    data = root / "data"
-    if fresh and data.exists():
-        subprocess.run(["rm", "-rf", str(data)], check=True)
-    conf.mkdir(parents=True, exist_ok=True)
-    data.mkdir(parents=True, exist_ok=True)
-    (conf / "core-site.yaml").write_text(
-        f"# written by bench/benchsupport.py\nhadoop.tmp.dir: {data}\n", encoding="utf-8"
-    )
+    home = workdir / "pyhdp-home"
+    if fresh and home.exists():
+        subprocess.run(["rm", "-rf", str(home)], check=True)
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def pyhdp_environ(workdir: Path, fresh: bool = False) -> dict[str, str]:
+    """This environment minus Hadoop/pyhdp variables, with HOME = :func:`pyhdp_home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "MAPRED_"))}
-    env.update({"PYHDP_CONF_DIR": str(conf), "PYHDP_PYTHON": base_python()})
+    env.update({"HOME": str(pyhdp_home(workdir, fresh)), "PYHDP_PYTHON": base_python()})
     return env
 
 
