@@ -17,7 +17,7 @@ def test_file_checksum_matches_hadoop_vectors():
     # Hadoop's own test vectors (TestDistributedFileSystem/TestGetFileChecksum style)
     empty = ck.file_checksum([])
     assert empty.algorithm == "MD5-of-0MD5-of-0CRC32"
-    assert empty.hex() == "0000000000000000000000" "0070bc8f4b72a86921468bf8e8441dce51"
+    assert empty.hex() == "00000000000000000000000070bc8f4b72a86921468bf8e8441dce51"
     small = ck.file_checksum([ck.chunk_crcs(b"world\n")])
     assert small.algorithm == "MD5-of-0MD5-of-512CRC32C"
     assert small.hex() == "000002000000000000000000a74dcf6d5ba98e50ae0182c9d5d886fe"
@@ -37,8 +37,11 @@ def test_chunk_crcs_are_big_endian_crc32c():
     data = os.urandom(1300)
     crcs = ck.chunk_crcs(data, 512)
     assert len(crcs) == 12
-    assert [struct.unpack(">I", crcs[i: i + 4])[0] for i in range(0, 12, 4)] == [
-        crc32c(data[:512]), crc32c(data[512:1024]), crc32c(data[1024:])]
+    assert [struct.unpack(">I", crcs[i : i + 4])[0] for i in range(0, 12, 4)] == [
+        crc32c(data[:512]),
+        crc32c(data[512:1024]),
+        crc32c(data[1024:]),
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -94,8 +97,9 @@ def test_corrupt_replica_read_fails_and_is_recorded(dfs):
     with pytest.raises(ChecksumError) as e:
         dfs.cat("/c")
     msg = str(e.value)
-    assert msg.startswith(f"Checksum error: /c:{dfs.store.blocks.bpid}:blk_{blk.block_id}_{blk.generation_stamp} "
-                          "at 1536 exp: ")
+    assert msg.startswith(
+        f"Checksum error: /c:{dfs.store.blocks.bpid}:blk_{blk.block_id}_{blk.generation_stamp} at 1536 exp: "
+    )
     assert " got: " in msg
     assert [b for b, _g, p in dfs.namesystem.corrupt_blocks()] == [blk.block_id]
     assert dfs.get_block_locations("/c", 0, 1)[0].corrupt

@@ -11,7 +11,9 @@ def test_format_prompts_and_flags(cli, pyhdp_home):
     r = cli("hdfs", "namenode", "-format", input="N\n")
     name_dir = pyhdp_home.data_dir / "dfs" / "name"
     assert r.returncode == 1
-    assert f"Re-format filesystem in Storage Directory root= {name_dir}; location= null ? (Y or N) " in r.stderr
+    assert (
+        f"Re-format filesystem in Storage Directory root= {name_dir}; location= null ? (Y or N) " in r.stderr
+    )
     assert f"Format aborted in Storage Directory root= {name_dir}; location= null" in r.stderr
     r = cli("hdfs", "namenode", "-format", "-nonInteractive")
     assert r.returncode == 1 and "Running in non-interactive mode" in r.stderr
@@ -33,7 +35,9 @@ def test_dfsadmin_usage_and_help(cli):
     assert r.returncode == 255
     assert r.stderr == "Usage: hdfs dfsadmin [-safemode enter | leave | get | wait | forceExit]\n"
     r = cli("hdfs", "dfsadmin", "-help", "clrQuota")
-    assert r.stdout.startswith("-clrQuota <dirname>...<dirname>: Clear the quota for each directory <dirName>.")
+    assert r.stdout.startswith(
+        "-clrQuota <dirname>...<dirname>: Clear the quota for each directory <dirName>."
+    )
     r = cli("hdfs", "dfsadmin", "-bogus")
     assert r.returncode == 255 and r.stderr.startswith("bogus: Unknown command\nUsage: hdfs dfsadmin")
 
@@ -45,8 +49,10 @@ def test_set_quota_really_refuses_creates(cli):
     assert cli("hdfs", "dfs", "-touchz", "/q/a").returncode == 0
     r = cli("hdfs", "dfs", "-touchz", "/q/b")
     assert r.returncode == 1
-    assert "touchz: The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3" \
+    assert (
+        "touchz: The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3"
         in r.stderr
+    )
     assert cli("hdfs", "dfsadmin", "-clrQuota", "/q").returncode == 0
     assert cli("hdfs", "dfs", "-touchz", "/q/b").returncode == 0
 
@@ -58,8 +64,10 @@ def test_set_quota_errors(cli):
     assert r.returncode == 255 and "setQuota: `/q/file': Is not a directory" in r.stderr
     r = cli("hdfs", "dfsadmin", "-setQuota", "0", "/q")
     assert r.returncode == 255
-    assert r.stderr == ("setQuota: Invalid values for quota : 0 and 9223372036854775807\n"
-                        "Usage: hdfs dfsadmin [-setQuota <quota> <dirname>...<dirname>]\n")
+    assert r.stderr == (
+        "setQuota: Invalid values for quota : 0 and 9223372036854775807\n"
+        "Usage: hdfs dfsadmin [-setQuota <quota> <dirname>...<dirname>]\n"
+    )
     r = cli("hdfs", "dfsadmin", "-setQuota", "3", "/missing")
     assert r.returncode == 255 and "setQuota: `/missing': No such file or directory" in r.stderr
     r = cli("hdfs", "dfsadmin", "-setSpaceQuota", "abc", "/q")
@@ -73,8 +81,10 @@ def test_space_quota_really_refuses_put(cli, pyhdp_home):
     assert cli("hdfs", "dfsadmin", "-setSpaceQuota", "1k", "/sq").returncode == 0
     r = cli("hdfs", "dfs", "-put", str(src), "/sq/")
     assert r.returncode == 1
-    assert ("put: The DiskSpace quota of /sq is exceeded: quota = 1024 B = 1 KB but diskspace consumed = "
-            "134217728 B = 128 MB") in r.stderr
+    assert (
+        "put: The DiskSpace quota of /sq is exceeded: quota = 1024 B = 1 KB but diskspace consumed = "
+        "134217728 B = 128 MB"
+    ) in r.stderr
     assert cli("hdfs", "dfs", "-ls", "/sq").stdout == ""  # nothing left behind, not even ._COPYING_
     count = cli("hdfs", "dfs", "-count", "-q", "/sq").stdout.split()
     assert count[:4] == ["none", "inf", "1024", "1024"]
@@ -93,8 +103,13 @@ def test_safe_mode_really_refuses_writes(cli, pyhdp_home):
 
     from tests.conftest import BIN
 
-    waiter = subprocess.Popen([str(BIN / "hdfs"), "dfsadmin", "-safemode", "wait"], env=pyhdp_home.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiter = subprocess.Popen(
+        [str(BIN / "hdfs"), "dfsadmin", "-safemode", "wait"],
+        env=pyhdp_home.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert cli("hdfs", "dfsadmin", "-safemode", "leave").stdout == "Safe mode is OFF\n"
     out, _err = waiter.communicate(timeout=60)
     assert (waiter.returncode, out) == (0, "Safe mode is OFF\n")
@@ -123,8 +138,10 @@ def test_permission_denied_for_non_superuser(cli):
 
     r = cli("hdfs", "dfs", "-mkdir", "/bobdir", env={"HADOOP_USER_NAME": "bob"})
     assert r.returncode == 1
-    assert (f'mkdir: Permission denied: user=bob, access=WRITE, inode="/":{login_user()}:supergroup:drwxr-xr-x'
-            in r.stderr)
+    assert (
+        f'mkdir: Permission denied: user=bob, access=WRITE, inode="/":{login_user()}:supergroup:drwxr-xr-x'
+        in r.stderr
+    )
     assert cli("hdfs", "dfs", "-mkdir", "/tmp/bobdir", env={"HADOOP_USER_NAME": "bob"}).returncode == 0
     ls = cli("hdfs", "dfs", "-ls", "/tmp").stdout
     assert re.search(r"drwxr-xr-x\s+- bob supergroup\s+0 .* /tmp/bobdir", ls)
@@ -138,8 +155,12 @@ def test_blocksize_option_and_fsck_blocks(cli, pyhdp_home):
     r = cli("hdfs", "fsck", "/b", "-files", "-blocks", "-locations")
     assert r.returncode == 0
     assert "/b 3145738 bytes, replicated: replication=1, 4 block(s):  OK\n" in r.stdout
-    assert re.search(r"^3\. BP-\d+-[\d.]+-\d+:blk_\d+_\d+ len=10 Live_repl=1  \[DatanodeInfoWithStorage\["
-                     r"127\.0\.0\.1:9866,DS-[0-9a-f-]+,DISK\]\]$", r.stdout, re.M)
+    assert re.search(
+        r"^3\. BP-\d+-[\d.]+-\d+:blk_\d+_\d+ len=10 Live_repl=1  \[DatanodeInfoWithStorage\["
+        r"127\.0\.0\.1:9866,DS-[0-9a-f-]+,DISK\]\]$",
+        r.stdout,
+        re.M,
+    )
     assert r.stdout.rstrip().endswith("The filesystem under path '/b' is HEALTHY")
     r = cli("hdfs", "dfs", "-D", "dfs.blocksize=1024", "-put", str(src), "/c")
     assert r.returncode == 1
@@ -151,7 +172,9 @@ def test_checksum_matches_hdfs(cli, pyhdp_home):
     src.write_bytes(b"world\n")
     cli("hdfs", "dfs", "-put", str(src), "/w")
     r = cli("hdfs", "dfs", "-checksum", "/w")
-    assert r.stdout == "/w\tMD5-of-0MD5-of-512CRC32C\t000002000000000000000000a74dcf6d5ba98e50ae0182c9d5d886fe\n"
+    assert (
+        r.stdout == "/w\tMD5-of-0MD5-of-512CRC32C\t000002000000000000000000a74dcf6d5ba98e50ae0182c9d5d886fe\n"
+    )
 
 
 def _corrupt_first_block(pyhdp_home, offset: int = 100) -> None:
@@ -172,8 +195,9 @@ def test_corrupt_block_cat_get_and_fsck(cli, pyhdp_home):
     _corrupt_first_block(pyhdp_home)
     r = cli("hdfs", "dfs", "-cat", "/data/f")
     assert r.returncode == 1
-    assert re.search(r"cat: Checksum error: /data/f:BP-[\d.-]+:blk_1073741825_1001 at 0 exp: -?\d+ got: -?\d+",
-                     r.stderr), r.stderr
+    assert re.search(
+        r"cat: Checksum error: /data/f:BP-[\d.-]+:blk_1073741825_1001 at 0 exp: -?\d+ got: -?\d+", r.stderr
+    ), r.stderr
     local = pyhdp_home.home / "copy"
     r = cli("hdfs", "dfs", "-get", "/data/f", str(local))
     assert r.returncode == 1 and not local.exists()
@@ -203,7 +227,9 @@ def test_fsck_finds_corruption_nobody_read_with_verify_and_missing_replicas(cli,
     for p in (pyhdp_home.data_dir / "dfs" / "data").rglob("blk_1073741826*"):
         p.unlink()
     r = cli("hdfs", "fsck", "/gone", "-files", "-blocks")
-    assert r.returncode == 1 and " MISSING!" in r.stdout and "MISSING 1 blocks of total size 2000 B" in r.stdout
+    assert (
+        r.returncode == 1 and " MISSING!" in r.stdout and "MISSING 1 blocks of total size 2000 B" in r.stdout
+    )
 
 
 def test_fsck_missing_path_and_bad_option(cli):
@@ -218,7 +244,9 @@ def test_fsck_move_saves_readable_blocks_to_lost_found(cli, pyhdp_home):
     payload = os.urandom(1048576 + 3000)
     src.write_bytes(payload)
     assert cli("hdfs", "dfs", "-D", "dfs.blocksize=1m", "-put", str(src), "/m").returncode == 0
-    second = sorted(p for p in (pyhdp_home.data_dir / "dfs" / "data").rglob("blk_1073741826") if p.is_file())[0]
+    second = sorted(p for p in (pyhdp_home.data_dir / "dfs" / "data").rglob("blk_1073741826") if p.is_file())[
+        0
+    ]
     with open(second, "r+b") as f:
         f.write(b"\xff\xfe")
     r = cli("hdfs", "fsck", "/m", "-move", "-verify")
@@ -232,11 +260,18 @@ def test_list_open_files_shows_leases(cli, pyhdp_home):
     import subprocess
     import sys
 
-    code = ("import sys,time\nfrom pyhdp.conf import load_configuration\nfrom pyhdp.fs.registry import get_filesystem\n"
-            "fs=get_filesystem('/', load_configuration(None))\nout=fs.create('/open/f')\nout.write(b'x')\n"
-            "out.hflush()\nprint('ready',flush=True)\nsys.stdin.read()\n")
-    holder = subprocess.Popen([sys.executable, "-c", code], env=pyhdp_home.env, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys,time\nfrom pyhdp.conf import load_configuration\nfrom pyhdp.fs.registry import get_filesystem\n"
+        "fs=get_filesystem('/', load_configuration(None))\nout=fs.create('/open/f')\nout.write(b'x')\n"
+        "out.hflush()\nprint('ready',flush=True)\nsys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=pyhdp_home.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         r = cli("hdfs", "dfsadmin", "-listOpenFiles")
@@ -261,14 +296,23 @@ def test_small_admin_commands_have_their_effect(cli, pyhdp_home):
     wal = pyhdp_home.data_dir / "dfs" / "name" / "current" / "namespace.db-wal"
     assert not wal.exists() or wal.stat().st_size == 0  # checkpointed into the image
     cli("hdfs", "dfsadmin", "-safemode", "leave")
-    assert cli("hdfs", "dfsadmin", "-restoreFailedStorage", "true").stdout == "restoreFailedStorage is set to true\n"
-    assert cli("hdfs", "dfsadmin", "-restoreFailedStorage", "check").stdout == "restoreFailedStorage is set to true\n"
+    assert (
+        cli("hdfs", "dfsadmin", "-restoreFailedStorage", "true").stdout
+        == "restoreFailedStorage is set to true\n"
+    )
+    assert (
+        cli("hdfs", "dfsadmin", "-restoreFailedStorage", "check").stdout
+        == "restoreFailedStorage is set to true\n"
+    )
     r = cli("hdfs", "dfsadmin", "-restoreFailedStorage", "maybe")
     assert (r.returncode, r.stderr) == (255, "restoreFailedStorage valid args are true|false|check\n")
     log_dir = pyhdp_home.home / "logs"
     r = cli("hdfs", "dfsadmin", "-D", f"hadoop.log.dir={log_dir}", "-metasave", "meta.txt")
     assert r.stdout.startswith("Created metasave file meta.txt in the log directory of namenode hdfs://")
     assert "files and directories" in (log_dir / "meta.txt").read_text()
-    assert cli("hdfs", "dfsadmin", "-setBalancerBandwidth", "10m").stdout == "Balancer bandwidth is set to 10485760\n"
+    assert (
+        cli("hdfs", "dfsadmin", "-setBalancerBandwidth", "10m").stdout
+        == "Balancer bandwidth is set to 10485760\n"
+    )
     r = cli("hdfs", "dfsadmin", "-refreshNodes", env={"HADOOP_USER_NAME": "bob"})
     assert r.stderr == "refreshNodes: Access denied for user bob. Superuser privilege is required\n"

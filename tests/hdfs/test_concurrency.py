@@ -34,14 +34,17 @@ def free_port() -> int:
 
 def spawn(tmp: Path, body: str, **kw) -> subprocess.Popen:
     code = _PRELUDE.format(tmp=str(tmp), authority=f"localhost:{free_port()}") + textwrap.dedent(body)
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw
+    )
 
 
 def test_racing_first_use_formats_once(tmp_path):
     data = tmp_path / "data"
-    procs = [spawn(data, f"fs.mkdirs('/p{i}'); print(open(fs.store.storage.version_path).read())")
-             for i in range(4)]
+    procs = [
+        spawn(data, f"fs.mkdirs('/p{i}'); print(open(fs.store.storage.version_path).read())")
+        for i in range(4)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     cluster_ids = {line for out, _ in outs for line in out.splitlines() if line.startswith("clusterID=")}
@@ -82,14 +85,17 @@ def test_parallel_writers_do_not_corrupt_the_store(tmp_path, dfs_factory):
 
 def test_lease_of_a_killed_writer_is_recovered(tmp_path, dfs_factory):
     data = tmp_path / "data"
-    writer = spawn(data, """
+    writer = spawn(
+        data,
+        """
     out = fs.create('/leased')
     out.write(b'a' * 3000)
     out.hflush()
     print('ready', flush=True)
     import time
     time.sleep(600)
-    """)
+    """,
+    )
     assert writer.stdout.readline().strip() == "ready"
     fs = dfs_factory()
     with pytest.raises(LeaseError, match="this file lease is currently owned by DFSClient_NONMAPREDUCE_"):
@@ -105,14 +111,17 @@ def test_lease_of_a_killed_writer_is_recovered(tmp_path, dfs_factory):
 
 def test_recover_lease_after_crash_before_any_hflush(tmp_path, dfs_factory):
     data = tmp_path / "data"
-    writer = spawn(data, """
+    writer = spawn(
+        data,
+        """
     out = fs.create('/torn', block_size=1048576)
     out.write(os.urandom(1048576 + 4096))
     out.flush()
     out._hand_over(final=True)
     print('ready', flush=True)
     os.kill(os.getpid(), 9)
-    """)
+    """,
+    )
     writer.wait(timeout=60)
     fs = dfs_factory()
     assert fs.recover_lease("/torn") is True

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs need
 def tiny_volume(tmp_path):
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
     try:
@@ -25,13 +27,17 @@ def tiny_volume(tmp_path):
 
 
 def test_put_on_full_disk(cli, pyhdp_home, authority, tiny_volume):
-    pyhdp_home.write_site("core-site.yaml", f"fs.defaultFS: hdfs://{authority}\nhadoop.tmp.dir: {tiny_volume}/data\n")
+    pyhdp_home.write_site(
+        "core-site.yaml", f"fs.defaultFS: hdfs://{authority}\nhadoop.tmp.dir: {tiny_volume}/data\n"
+    )
     big = pyhdp_home.home / "big"
     big.write_bytes(os.urandom(5_000_000))
     r = cli("hdfs", "dfs", "-put", str(big), "/big")
     assert r.returncode == 1
-    assert r.stderr == (f"put: No space left on device: the DataNode volume {tiny_volume}/data/dfs/data is full; "
-                        "free space there or set dfs.datanode.data.dir to a larger volume\n")
+    assert r.stderr == (
+        f"put: No space left on device: the DataNode volume {tiny_volume}/data/dfs/data is full; "
+        "free space there or set dfs.datanode.data.dir to a larger volume\n"
+    )
     listing = cli("hdfs", "dfs", "-ls", "-R", "/").stdout
     assert "/big" not in listing  # neither /big nor /big._COPYING_
     rbw = list((tiny_volume / "data" / "dfs" / "data").rglob("rbw/blk_*"))

@@ -130,8 +130,11 @@ def test_umask(dfs_factory):
 
 
 def test_min_block_size_and_replication_limits(dfs):
-    with pytest.raises(FsError, match=r"^Specified block size is less than configured minimum value "
-                       r"\(dfs.namenode.fs-limits.min-block-size\): 1024 < 1048576$"):
+    with pytest.raises(
+        FsError,
+        match=r"^Specified block size is less than configured minimum value "
+        r"\(dfs.namenode.fs-limits.min-block-size\): 1024 < 1048576$",
+    ):
         dfs.create("/small", block_size=1024)
     with pytest.raises(FsError, match="^Requested replication factor of 600 exceeds maximum of 512"):
         dfs.create("/r", replication=600)
@@ -141,8 +144,11 @@ def test_min_block_size_and_replication_limits(dfs):
 
 def test_max_component_length(dfs_factory):
     fs = dfs_factory(settings={"dfs.namenode.fs-limits.max-component-length": "10"})
-    with pytest.raises(QuotaExceededError, match=r"^The maximum path component name limit of abcdefghijk in "
-                       r"directory / is exceeded: limit=10 length=11$"):
+    with pytest.raises(
+        QuotaExceededError,
+        match=r"^The maximum path component name limit of abcdefghijk in "
+        r"directory / is exceeded: limit=10 length=11$",
+    ):
         fs.mkdirs("/abcdefghijk")
 
 
@@ -166,8 +172,10 @@ def test_append_truncate_concat(dfs):
     assert dfs.truncate("/a", 4) is False  # inside a block: HDFS reports recovery
     assert dfs.cat("/a") == b"0123" and dfs.is_file_closed("/a")
     assert dfs.truncate("/a", 4) is True
-    with pytest.raises(HadoopIllegalArgumentError, match="^Cannot truncate to a larger file size. Current size: 4, "
-                       "truncate size: 10.$"):
+    with pytest.raises(
+        HadoopIllegalArgumentError,
+        match="^Cannot truncate to a larger file size. Current size: 4, truncate size: 10.$",
+    ):
         dfs.truncate("/a", 10)
     dfs.write_bytes("/b", b"BB")
     dfs.write_bytes("/c", b"CCC")
@@ -186,7 +194,7 @@ def test_multi_block_file_and_seek(dfs):
     data = os.urandom(3 * 1048576 + 999)
     with dfs.create("/m", block_size=1048576) as out:
         for i in range(0, len(data), 70000):
-            out.write(data[i: i + 70000])
+            out.write(data[i : i + 70000])
     locs = dfs.get_block_locations("/m", 0, len(data))
     assert [b.length for b in locs] == [1048576] * 3 + [999]
     assert [b.offset for b in locs] == [0, 1048576, 2097152, 3145728]

@@ -15,7 +15,9 @@ from pyhdp.hdfs.namenode.namespace import is_valid_name
 _counter = itertools.count()
 
 component = st.text(
-    alphabet=st.characters(blacklist_characters="/:\x00", blacklist_categories=("Cs",)), min_size=1, max_size=40
+    alphabet=st.characters(blacklist_characters="/:\x00", blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s not in (".", "..") and len(s.encode()) <= 255)
 
 
@@ -60,5 +62,6 @@ def test_is_valid_name_matches_dfsutil(parts):
     path = "/" + "/".join(parts)
     segs = path.split("/")
     expected = all(p not in (".", "..") and ":" not in p for p in segs) and all(
-        p or i in (0, len(segs) - 1) for i, p in enumerate(segs))
+        p or i in (0, len(segs) - 1) for i, p in enumerate(segs)
+    )
     assert is_valid_name(path) == expected

@@ -27,7 +27,8 @@ def test_write_denied_in_root(dfs_factory, superuser):
     with pytest.raises(AccessControlError) as e:
         bob.mkdirs("/x")
     assert str(e.value) == (
-        f'Permission denied: user=bob, access=WRITE, inode="/":{superuser}:supergroup:drwxr-xr-x')
+        f'Permission denied: user=bob, access=WRITE, inode="/":{superuser}:supergroup:drwxr-xr-x'
+    )
     with pytest.raises(AccessControlError, match=r'access=WRITE, inode="/"'):
         bob.create("/f")
 
@@ -41,7 +42,8 @@ def test_traverse_and_read_denied(dfs_factory, superuser):
     with pytest.raises(AccessControlError) as e:
         bob.get_file_status("/secret/inner/f")
     assert str(e.value) == (
-        f'Permission denied: user=bob, access=EXECUTE, inode="/secret":{superuser}:supergroup:drwx------')
+        f'Permission denied: user=bob, access=EXECUTE, inode="/secret":{superuser}:supergroup:drwx------'
+    )
     admin.set_permission("/secret", 0o755)
     admin.set_permission("/secret/inner/f", 0o600)
     with pytest.raises(AccessControlError, match=r'access=READ, inode="/secret/inner/f"'):
@@ -55,11 +57,14 @@ def test_owner_only_changes(dfs_factory):
     admin = dfs_factory()
     admin.write_bytes("/tmp/a", b"1")
     bob = dfs_factory(user="bob")
-    with pytest.raises(AccessControlError, match="^Permission denied. user=bob is not the owner of inode=/tmp/a$"):
+    with pytest.raises(
+        AccessControlError, match="^Permission denied. user=bob is not the owner of inode=/tmp/a$"
+    ):
         bob.set_permission("/tmp/a", 0o777)
     bob.write_bytes("/tmp/b", b"1")
-    with pytest.raises(AccessControlError,
-                       match=r"^User bob is not a super user \(non-super user cannot change owner\).$"):
+    with pytest.raises(
+        AccessControlError, match=r"^User bob is not a super user \(non-super user cannot change owner\).$"
+    ):
         bob.set_owner("/tmp/b", "alice", None)
     with pytest.raises(AccessControlError, match="^User bob does not belong to wheelz$"):
         bob.set_owner("/tmp/b", None, "wheelz")
@@ -75,7 +80,8 @@ def test_sticky_bit_on_delete_and_rename(dfs_factory, superuser):
         bob.delete("/tmp/alice.txt")
     assert str(e.value) == (
         'Permission denied by sticky bit: user=bob, path="/tmp/alice.txt":alice:supergroup:-rw-r--r--, '
-        f'parent="/tmp":{superuser}:supergroup:drwxrwxrwt')
+        f'parent="/tmp":{superuser}:supergroup:drwxrwxrwt'
+    )
     with pytest.raises(AccessControlError, match="sticky bit"):
         bob.rename("/tmp/alice.txt", "/tmp/mine.txt")
     assert alice.delete("/tmp/alice.txt")
@@ -113,7 +119,8 @@ def test_namespace_quota(dfs):
     with pytest.raises(QuotaExceededError) as e:
         dfs.write_bytes("/q/two", b"")
     assert str(e.value) == (
-        "The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3")
+        "The NameSpace quota (directories and files) of directory /q is exceeded: quota=2 file count=3"
+    )
     assert not dfs.exists("/q/two")
     cs = dfs.get_content_summary("/q")
     assert (cs.quota, cs.file_count, cs.directory_count) == (2, 1, 1)
@@ -128,7 +135,8 @@ def test_space_quota_charged_per_block(dfs):
         dfs.write_bytes("/s/f", b"x" * 10)
     assert str(e.value) == (
         "The DiskSpace quota of /s is exceeded: quota = 1024 B = 1 KB but diskspace consumed = "
-        "134217728 B = 128 MB")
+        "134217728 B = 128 MB"
+    )
     dfs.set_quota("/s", 2**63 - 1, 3 * 1048576)
     with dfs.create("/s/g", block_size=1048576) as out:
         out.write(b"y" * (2 * 1048576))
@@ -150,14 +158,18 @@ def test_invalid_quota_values(dfs):
     from pyhdp.errors import HadoopIllegalArgumentError
 
     dfs.mkdirs("/q")
-    with pytest.raises(HadoopIllegalArgumentError, match="^Invalid values for quota : 0 and 9223372036854775807$"):
+    with pytest.raises(
+        HadoopIllegalArgumentError, match="^Invalid values for quota : 0 and 9223372036854775807$"
+    ):
         dfs.set_quota("/q", 0, 2**63 - 1)
 
 
 def test_quota_needs_superuser(dfs_factory):
     dfs_factory().mkdirs("/q")
     bob = dfs_factory(user="bob")
-    with pytest.raises(AccessControlError, match="^Access denied for user bob. Superuser privilege is required$"):
+    with pytest.raises(
+        AccessControlError, match="^Access denied for user bob. Superuser privilege is required$"
+    ):
         bob.set_quota("/q", 5, 2**63 - 1)
 
 
@@ -185,8 +197,9 @@ def test_storage_type_quota_enforced_for_disk(dfs):
     dfs.set_quota_by_storage_type("/t", "DISK", 1048576)
     with pytest.raises(QuotaExceededError) as e:
         dfs.write_bytes("/t/f", b"x")
-    assert str(e.value) == ("Quota by storage type : DISK on path : /t is exceeded. quota = 1 MB but space "
-                            "consumed = 128 MB")
+    assert str(e.value) == (
+        "Quota by storage type : DISK on path : /t is exceeded. quota = 1 MB but space consumed = 128 MB"
+    )
     assert dfs.get_content_summary("/t").type_quotas["DISK"][0] == 1048576
     dfs.set_quota_by_storage_type("/t", "SSD", 1)  # nothing is placed on SSD here
     dfs.set_quota_by_storage_type("/t", "DISK", -1)

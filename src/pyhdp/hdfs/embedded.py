@@ -49,14 +49,16 @@ class EmbeddedStore:
         # consecutive operations of one command (1,000 -touchz) share a transaction for up to 50 ms
         self.namesystem.group_commit_window = GROUP_COMMIT_WINDOW
         bpc = conf.get_int("dfs.bytes-per-checksum", 512)
-        self.blocks: BlockStore = BlockStore(data_dir, self.version.block_pool_id, self.version.cluster_id,
-                                             self.version.namespace_id, bpc)
+        self.blocks: BlockStore = BlockStore(
+            data_dir, self.version.block_pool_id, self.version.cluster_id, self.version.namespace_id, bpc
+        )
         if not self.blocks.lock.lock(exclusive=False, timeout=2.0):
             self.storage.lock.release()
             raise locked_error(data_dir, self.blocks.lock)
         self.namesystem.on_blocks_removed = self.blocks.delete_blocks
         self.namesystem.block_recovery = lambda rec: self.blocks.recover(
-            rec.block_id, rec.old_genstamp, rec.new_genstamp, rec.length)
+            rec.block_id, rec.old_genstamp, rec.new_genstamp, rec.length
+        )
         import weakref
 
         self.open_streams: weakref.WeakSet = weakref.WeakSet()

@@ -29,8 +29,14 @@ _DONE = object()
 class DFSOutputStream(io.RawIOBase):
     """Writes a file under construction block by block; complete on close."""
 
-    def __init__(self, fs: DistributedFileSystem, path: str, block_size: int, start_length: int = 0,
-                 block: ReplicaWriter | None = None):
+    def __init__(
+        self,
+        fs: DistributedFileSystem,
+        path: str,
+        block_size: int,
+        start_length: int = 0,
+        block: ReplicaWriter | None = None,
+    ):
         super().__init__()
         self._fs = fs
         self.path = path
@@ -72,7 +78,9 @@ class DFSOutputStream(io.RawIOBase):
         self._hand_over(final=True)
         self._drain()
         if self._block is not None:
-            self._fs.namesystem.update_block_length(self._fs.caller, self.path, self._fs.holder, self._block_len)
+            self._fs.namesystem.update_block_length(
+                self._fs.caller, self.path, self._fs.holder, self._block_len
+            )
         self._fs.namesystem.flush()
 
     hsync = hflush
@@ -119,9 +127,9 @@ class DFSOutputStream(io.RawIOBase):
             return
         if not final:
             rem = len(buf) % self._bpc
-            tail = bytes(buf[len(buf) - rem:]) if rem else b""
+            tail = bytes(buf[len(buf) - rem :]) if rem else b""
             if rem:
-                del buf[len(buf) - rem:]
+                del buf[len(buf) - rem :]
             self._buf = bytearray(tail)
         else:
             self._buf = bytearray()
@@ -226,18 +234,29 @@ class DFSOutputStream(io.RawIOBase):
         """A full disk becomes one actionable line instead of ``[Errno 28] ...``."""
         import errno
 
-        if isinstance(error, OSError) and not isinstance(error, FsError) and error.errno in (errno.ENOSPC,
-                                                                                               errno.EDQUOT):
-            return FsError(f"{error.strerror}: the DataNode volume {where} is full; free space there or "
-                           "set dfs.datanode.data.dir to a larger volume")
+        if (
+            isinstance(error, OSError)
+            and not isinstance(error, FsError)
+            and error.errno in (errno.ENOSPC, errno.EDQUOT)
+        ):
+            return FsError(
+                f"{error.strerror}: the DataNode volume {where} is full; free space there or "
+                "set dfs.datanode.data.dir to a larger volume"
+            )
         return error
 
 
 class DFSInputStream(io.RawIOBase):
     """Reads a file's blocks, verifying every chunk's CRC32C."""
 
-    def __init__(self, fs: DistributedFileSystem, path: str, length: int, blocks: list[LocatedBlock],
-                 verify: bool = True):
+    def __init__(
+        self,
+        fs: DistributedFileSystem,
+        path: str,
+        length: int,
+        blocks: list[LocatedBlock],
+        verify: bool = True,
+    ):
         super().__init__()
         self._fs = fs
         self.path = path
@@ -276,7 +295,7 @@ class DFSInputStream(io.RawIOBase):
             self._load(self._pos)
         start = self._pos - self._seg_start
         n = min(len(b), len(self._seg) - start)
-        b[:n] = self._seg[start: start + n]
+        b[:n] = self._seg[start : start + n]
         self._pos += n
         return n
 
@@ -288,7 +307,7 @@ class DFSInputStream(io.RawIOBase):
             if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
                 self._load(self._pos)
             start = self._pos - self._seg_start
-            out = self._seg[start: start + size]
+            out = self._seg[start : start + size]
             self._pos += len(out)
             size -= len(out)
             parts.append(out)
@@ -345,7 +364,9 @@ class DFSInputStream(io.RawIOBase):
             except ReplicaNotFoundError as e:
                 raise FsError(
                     f"Could not obtain block: {self._fs.store.blocks.bpid}:{blk.name} file={self.path} "
-                    "No live nodes contain current block", self.path) from e
+                    "No live nodes contain current block",
+                    self.path,
+                ) from e
             dfd = os.open(data, os.O_RDONLY)
             mfd = os.open(meta, os.O_RDONLY)
             bpc = ck.parse_header(os.pread(mfd, ck.HEADER_SIZE, 0))[2]
@@ -373,8 +394,11 @@ class DFSInputStream(io.RawIOBase):
         else:
             data = os.pread(dfd, length, start)
         if len(data) < length:
-            raise FsError(f"Premature EOF reading {self._fs.store.blocks.bpid}:{blk.name} of {self.path}: "
-                          f"replica has {start + len(data)} of {blk.length} bytes", self.path)
+            raise FsError(
+                f"Premature EOF reading {self._fs.store.blocks.bpid}:{blk.name} of {self.path}: "
+                f"replica has {start + len(data)} of {blk.length} bytes",
+                self.path,
+            )
         if self._verify:
             first = start // bpc
             n = -(-length // bpc)

@@ -59,8 +59,11 @@ class IllegalArgument(Exception):
 
 def print_usage(cmd: str) -> None:
     err = sys.stderr
-    key = {"-allowsnapshot": "-allowSnapshot", "-disallowsnapshot": "-disallowSnapshot",
-           "-getbalancerbandwidth": "-getBalancerBandwidth"}.get(cmd.lower(), cmd)
+    key = {
+        "-allowsnapshot": "-allowSnapshot",
+        "-disallowsnapshot": "-disallowSnapshot",
+        "-getbalancerbandwidth": "-getBalancerBandwidth",
+    }.get(cmd.lower(), cmd)
     usage = T.USAGES.get(key)
     if usage is not None:
         err.write(f"Usage: hdfs dfsadmin {usage}\n")
@@ -104,8 +107,9 @@ def run(args: list[str], conf: Configuration) -> int:
         print_usage("")
         return 255
     cmd = args[0]
-    check = _ARGC.get(cmd) or _ARGC.get({"-allowsnapshot": "-allowSnapshot",
-                                         "-disallowsnapshot": "-disallowSnapshot"}.get(cmd.lower(), ""))
+    check = _ARGC.get(cmd) or _ARGC.get(
+        {"-allowsnapshot": "-allowSnapshot", "-disallowsnapshot": "-disallowSnapshot"}.get(cmd.lower(), "")
+    )
     if check is not None and not check(len(args)):
         print_usage(cmd)
         return 255
@@ -150,8 +154,10 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
     if cmd == "-saveNamespace":
         dfs = get_dfs(conf)
         if len(args) > 1 and args[1] == "-beforeShutdown":
-            print("Do checkpoint if necessary before stopping namenode. The time window is 10800 seconds, "
-                  "and the transaction gap is 3000000")
+            print(
+                "Do checkpoint if necessary before stopping namenode. The time window is 10800 seconds, "
+                "and the transaction gap is 3000000"
+            )
         dfs.namesystem.save_namespace(dfs.caller)
         print("Save namespace successful")
         return 0
@@ -167,7 +173,9 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
             return 255
         dfs = get_dfs(conf)
         dfs.namesystem.check_superuser(dfs.caller)
-        value = args[1] == "true" if args[1] != "check" else (dfs.namesystem.get_meta("restore_failed") == "true")
+        value = (
+            args[1] == "true" if args[1] != "check" else (dfs.namesystem.get_meta("restore_failed") == "true")
+        )
         if args[1] != "check":
             with dfs.namesystem.write():
                 dfs.namesystem.set_meta("restore_failed", "true" if value else "false")
@@ -215,11 +223,16 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
         return run_quota_command(cmd, args, conf, get_dfs)
     if cmd == "-listOpenFiles":
         return list_open_files(get_dfs(conf), args[1:])
-    if cmd in ("-allowSnapshot", "-disallowSnapshot") or cmd.lower() in ("-allowsnapshot", "-disallowsnapshot"):
+    if cmd in ("-allowSnapshot", "-disallowSnapshot") or cmd.lower() in (
+        "-allowsnapshot",
+        "-disallowsnapshot",
+    ):
         raise OSError("Snapshots are not supported by pyhdp's embedded store yet")
     if cmd in _ARGC or cmd in ("-rollingUpgrade",):
-        raise OSError(f"{cmd[1:]} needs DataNode or NameNode daemons, which pyhdp's embedded mode does not run; "
-                      "start them with start-dfs.sh (a later release)")
+        raise OSError(
+            f"{cmd[1:]} needs DataNode or NameNode daemons, which pyhdp's embedded mode does not run; "
+            "start them with start-dfs.sh (a later release)"
+        )
     sys.stderr.write(f"{cmd[1:]}: Unknown command\n")
     print_usage("")
     return 255
@@ -287,8 +300,10 @@ def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> 
     from pyhdp.hdfs.namenode.storage import java_date
 
     with open(os.path.join(log_dir, filename), "w") as f:
-        f.write(f"{stats.files + stats.dirs} files and directories, {stats.blocks} blocks = "
-                f"{stats.files + stats.dirs + stats.blocks} total\n")
+        f.write(
+            f"{stats.files + stats.dirs} files and directories, {stats.blocks} blocks = "
+            f"{stats.files + stats.dirs + stats.blocks} total\n"
+        )
         f.write("Live Datanodes: 1\nDead Datanodes: 0\n")
         f.write(f"Metasave: Blocks waiting for reconstruction: {stats.under_replicated}\n")
         for bid, gs, path in ns.corrupt_blocks():
@@ -297,8 +312,7 @@ def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> 
         f.write("Mis-replicated blocks that have been postponed:\n")
         f.write("Metasave: Blocks being reconstructed: 0\n")
         f.write("Metasave: Blocks 0 waiting deletion from 0 datanodes.\n")
-        f.write(f"Metasave: Number of datanodes: 1\n{dfs.store.datanode_address} IN "
-                f"{java_date()}\n")
+        f.write(f"Metasave: Number of datanodes: 1\n{dfs.store.datanode_address} IN {java_date()}\n")
     print(f"Created metasave file {filename} in the log directory of namenode {dfs.uri}")
     return 0
 
@@ -338,8 +352,13 @@ def report(dfs: DistributedFileSystem, rest: list[str]) -> int:
         "-------------------------------------------------",
     ]
     list_all = not chosen
-    for state, flag in (("Live", "-live"), ("Dead", "-dead"), ("Decommissioning", "-decommissioning"),
-                        ("Entering maintenance", "-enteringmaintenance"), ("In maintenance", "-inmaintenance")):
+    for state, flag in (
+        ("Live", "-live"),
+        ("Dead", "-dead"),
+        ("Decommissioning", "-decommissioning"),
+        ("Entering maintenance", "-enteringmaintenance"),
+        ("In maintenance", "-inmaintenance"),
+    ):
         if not (list_all or flag in chosen):
             continue
         n = 1 if state == "Live" else 0

@@ -151,8 +151,7 @@ HELP: dict[str, str] = {
         "\t\t1. quota is not a positive integer or zero, or\n"
         "\t\t2. user is not an administrator, or\n"
         "\t\t3. the directory does not exist or is a file.\n"
-        "\t\tThe storage type specific quota is set when -storageType option is specified.\n"
-        + _STORAGE_TYPES
+        "\t\tThe storage type specific quota is set when -storageType option is specified.\n" + _STORAGE_TYPES
     ),
     "clrSpaceQuota": (
         f"{CLR_SPACE_QUOTA_USAGE}: Clear the space quota for each directory <dirName>.\n"
@@ -264,19 +263,50 @@ HELP: dict[str, str] = {
 
 #: commands whose -help name is matched case-insensitively in DFSAdmin.printHelp
 CASE_INSENSITIVE_HELP = {
-    "allowsnapshot": "allowSnapshot", "disallowsnapshot": "disallowSnapshot",
-    "shutdowndatanode": "shutdownDatanode", "evictwriters": "evictWriters",
-    "getdatanodeinfo": "getDatanodeInfo", "triggerblockreport": "triggerBlockReport",
+    "allowsnapshot": "allowSnapshot",
+    "disallowsnapshot": "disallowSnapshot",
+    "shutdowndatanode": "shutdownDatanode",
+    "evictwriters": "evictWriters",
+    "getdatanodeinfo": "getDatanodeInfo",
+    "triggerblockreport": "triggerBlockReport",
     "listopenfiles": "listOpenFiles",
 }
 
 HELP_ORDER = (
-    "report", "safemode", "saveNamespace", "rollEdits", "restoreFailedStorage", "refreshNodes",
-    "finalizeUpgrade", "rollingUpgrade", "upgrade", "metasave", "setQuota", "clrQuota", "setSpaceQuota",
-    "clrSpaceQuota", "refreshServiceAcl", "refreshUserToGroupsMappings", "refreshSuperUserGroupsConfiguration",
-    "refreshCallQueue", "refresh", "reconfig", "printTopology", "refreshNamenodes", "deleteBlockPool",
-    "setBalancerBandwidth", "getBalancerBandwidth", "fetchImage", "allowSnapshot", "disallowSnapshot",
-    "shutdownDatanode", "evictWriters", "getDatanodeInfo", "triggerBlockReport", "listOpenFiles", "help",
+    "report",
+    "safemode",
+    "saveNamespace",
+    "rollEdits",
+    "restoreFailedStorage",
+    "refreshNodes",
+    "finalizeUpgrade",
+    "rollingUpgrade",
+    "upgrade",
+    "metasave",
+    "setQuota",
+    "clrQuota",
+    "setSpaceQuota",
+    "clrSpaceQuota",
+    "refreshServiceAcl",
+    "refreshUserToGroupsMappings",
+    "refreshSuperUserGroupsConfiguration",
+    "refreshCallQueue",
+    "refresh",
+    "reconfig",
+    "printTopology",
+    "refreshNamenodes",
+    "deleteBlockPool",
+    "setBalancerBandwidth",
+    "getBalancerBandwidth",
+    "fetchImage",
+    "allowSnapshot",
+    "disallowSnapshot",
+    "shutdownDatanode",
+    "evictWriters",
+    "getDatanodeInfo",
+    "triggerBlockReport",
+    "listOpenFiles",
+    "help",
 )
 
 SUMMARY = (

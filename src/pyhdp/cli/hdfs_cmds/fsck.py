@@ -48,9 +48,23 @@ USAGE = (
     "and inside snapshots."
 )
 
-_FLAGS = {"-files", "-blocks", "-locations", "-racks", "-replicaDetails", "-upgradedomains", "-openforwrite",
-          "-list-corruptfileblocks", "-delete", "-move", "-includeSnapshots", "-showprogress",
-          "-storagepolicies", "-maintenance", "-verify"}
+_FLAGS = {
+    "-files",
+    "-blocks",
+    "-locations",
+    "-racks",
+    "-replicaDetails",
+    "-upgradedomains",
+    "-openforwrite",
+    "-list-corruptfileblocks",
+    "-delete",
+    "-move",
+    "-includeSnapshots",
+    "-showprogress",
+    "-storagepolicies",
+    "-maintenance",
+    "-verify",
+}
 
 
 def jfloat(x: float) -> str:
@@ -113,7 +127,9 @@ def _http_address(conf: Configuration) -> str:
 
 def list_corrupt(dfs: DistributedFileSystem, path: str) -> int:
     base = path.rstrip("/")
-    rows = [(bid, p) for bid, _gs, p in dfs.namesystem.corrupt_blocks() if p == path or p.startswith(base + "/")]
+    rows = [
+        (bid, p) for bid, _gs, p in dfs.namesystem.corrupt_blocks() if p == path or p.startswith(base + "/")
+    ]
     if rows:
         print(f"The list of corrupt files under path '{path}' are:")
         for bid, p in rows:
@@ -141,10 +157,28 @@ class Fsck:
         self.replication = conf.get_int("dfs.replication", 1)
         self.min_repl = conf.get_int("dfs.namenode.replication.min", 1)
         self.out: list[str] = []
-        self.r = dict(missing=0, missing_size=0, corrupt_files=0, corrupt_blocks=0, corrupt_size=0,
-                      under_min=0, over=0, under=0, mis=0, min_repl=0, total_blocks=0, expected=0,
-                      open_blocks=0, files=0, open_files=0, dirs=0, size=0, open_size=0, replicas=0,
-                      missing_replicas=0)
+        self.r = dict(
+            missing=0,
+            missing_size=0,
+            corrupt_files=0,
+            corrupt_blocks=0,
+            corrupt_size=0,
+            under_min=0,
+            over=0,
+            under=0,
+            mis=0,
+            min_repl=0,
+            total_blocks=0,
+            expected=0,
+            open_blocks=0,
+            files=0,
+            open_files=0,
+            dirs=0,
+            size=0,
+            open_size=0,
+            replicas=0,
+            missing_replicas=0,
+        )
         self.to_fix: list[tuple[str, list]] = []
 
     def w(self, text: str) -> None:
@@ -153,8 +187,9 @@ class Fsck:
     def run(self) -> int:
         start = time.monotonic()
         user = self.dfs.user
-        self.w(f"FSCK started by {user} (auth:SIMPLE) from /127.0.0.1 for path {self.path} at "
-               f"{_java_date()}\n")
+        self.w(
+            f"FSCK started by {user} (auth:SIMPLE) from /127.0.0.1 for path {self.path} at {_java_date()}\n"
+        )
         from pyhdp.errors import PathNotFoundError
 
         try:
@@ -224,10 +259,14 @@ class Fsck:
         r["size"] += node.length
         r["total_blocks"] += nblocks
         if self.show_open and e.open_for_write:
-            self.w(f"{path} {node.length} bytes, replicated: replication={node.replication}, "
-                   f"{nblocks} block(s), OPENFORWRITE: ")
+            self.w(
+                f"{path} {node.length} bytes, replicated: replication={node.replication}, "
+                f"{nblocks} block(s), OPENFORWRITE: "
+            )
         elif self.show_files:
-            self.w(f"{path} {node.length} bytes, replicated: replication={node.replication}, {nblocks} block(s): ")
+            self.w(
+                f"{path} {node.length} bytes, replicated: replication={node.replication}, {nblocks} block(s): "
+            )
         elif self.progress:
             self.w(".")
         missing = corrupt = 0
@@ -260,8 +299,10 @@ class Fsck:
                 under_per_file += 1
                 if not self.show_files:
                     self.w(f"\n{path}: ")
-                self.w(f" Under replicated {name}. Target Replicas is {node.replication} but found {live} live "
-                       "replica(s), 0 decommissioned replica(s), 0 decommissioning replica(s).\n")
+                self.w(
+                    f" Under replicated {name}. Target Replicas is {node.replication} but found {live} live "
+                    "replica(s), 0 decommissioned replica(s), 0 decommissioning replica(s).\n"
+                )
             line = f"{n}. {name} len={blk.length}"
             if not present and not is_corrupt:
                 line += " MISSING!"
@@ -322,7 +363,9 @@ class Fsck:
         log = logging.getLogger("namenode.NameNode")
         target = "/lost+found" + path
         if self.dfs.exists(target):
-            log.warning("Fsck: can't copy the remains of %s to lost+found, because %s already exists.", path, target)
+            log.warning(
+                "Fsck: can't copy the remains of %s to lost+found, because %s already exists.", path, target
+            )
             return
         self.dfs.mkdirs(target)
         chain, out = 0, None
@@ -347,8 +390,9 @@ class Fsck:
     def _read_block(self, blk) -> bytes:
         from pyhdp.hdfs.streams import DFSInputStream
 
-        stream = DFSInputStream(self.dfs, "/lost+found", blk.length, [type(blk)(blk.block_id, blk.genstamp, 0,
-                                                                               blk.length)])
+        stream = DFSInputStream(
+            self.dfs, "/lost+found", blk.length, [type(blk)(blk.block_id, blk.genstamp, 0, blk.length)]
+        )
         try:
             return stream.readall()
         finally:
@@ -361,9 +405,14 @@ class Fsck:
         def pct(n: int, total: int) -> str:
             return f" ({jfloat(n * 100 / total)} %)" if total > 0 else ""
 
-        lines = [f" Total size:\t{r['size']} B" + (f" (Total open files size: {r['open_size']} B)" if r["open_size"] else "")]
-        lines.append(f" Total files:\t{r['files']}"
-                     + (f" (Files currently being written: {r['open_files']})" if r["open_files"] else ""))
+        lines = [
+            f" Total size:\t{r['size']} B"
+            + (f" (Total open files size: {r['open_size']} B)" if r["open_size"] else "")
+        ]
+        lines.append(
+            f" Total files:\t{r['files']}"
+            + (f" (Files currently being written: {r['open_files']})" if r["open_files"] else "")
+        )
         line = f" Total blocks (validated):\t{tb}"
         if tb > 0:
             line += f" (avg. block size {r['size'] // tb} B)"
@@ -393,30 +442,37 @@ class Fsck:
         lines.append(f" Average block replication:\t{jfloat(avg)}")
         lines.append(f" Missing blocks:\t\t{r['missing']}")
         lines.append(f" Corrupt blocks:\t\t{r['corrupt_blocks']}")
-        lines.append(f" Missing replicas:\t\t{r['missing_replicas']}"
-                     + (f" ({jfloat(r['missing_replicas'] * 100 / r['expected'])} %)" if r["replicas"] > 0 and r["expected"] else ""))
+        lines.append(
+            f" Missing replicas:\t\t{r['missing_replicas']}"
+            + (
+                f" ({jfloat(r['missing_replicas'] * 100 / r['expected'])} %)"
+                if r["replicas"] > 0 and r["expected"]
+                else ""
+            )
+        )
         lines.append(" Blocks queued for replication:\t0")
         return "\n".join(lines)
 
 
-EC_RESULT = "\n".join([
-    " Total size:\t0 B",
-    " Total files:\t0",
-    " Total block groups (validated):\t0",
-    " Minimally erasure-coded block groups:\t0",
-    " Over-erasure-coded block groups:\t0",
-    " Under-erasure-coded block groups:\t0",
-    " Unsatisfactory placement block groups:\t0",
-    " Average block group size:\t0.0",
-    " Missing block groups:\t\t0",
-    " Corrupt block groups:\t\t0",
-    " Missing internal blocks:\t0",
-    " Blocks queued for replication:\t0",
-])
+EC_RESULT = "\n".join(
+    [
+        " Total size:\t0 B",
+        " Total files:\t0",
+        " Total block groups (validated):\t0",
+        " Minimally erasure-coded block groups:\t0",
+        " Over-erasure-coded block groups:\t0",
+        " Under-erasure-coded block groups:\t0",
+        " Unsatisfactory placement block groups:\t0",
+        " Average block group size:\t0.0",
+        " Missing block groups:\t\t0",
+        " Corrupt block groups:\t\t0",
+        " Missing internal blocks:\t0",
+        " Blocks queued for replication:\t0",
+    ]
+)
 
 
 def _java_date() -> str:
     from pyhdp.hdfs.namenode.storage import java_date
 
     return java_date()
-

@@ -38,7 +38,9 @@ def string2long(s: str) -> int:
         return parse_long(s)
     prefix = _PREFIX.get(last.lower())
     if prefix is None:
-        raise ValueError(f"Invalid size prefix '{last}' in '{s}'. Allowed prefixes are k, m, g, t, p, e(case insensitive)")
+        raise ValueError(
+            f"Invalid size prefix '{last}' in '{s}'. Allowed prefixes are k, m, g, t, p, e(case insensitive)"
+        )
     num = parse_long(s[:-1])
     if num > (2**63 - 1) // prefix or num < -(2**63) // prefix:
         raise ValueError(f"{s} does not fit in a Long")
@@ -79,10 +81,12 @@ def run_quota_command(cmd: str, args: list[str], conf: Configuration, get_dfs: C
             if i + 1 >= len(params):
                 raise IllegalArgument("option -storageType requires 1 argument.")
             value = params[i + 1]
-            del params[i: i + 2]
+            del params[i : i + 2]
             if value.upper() not in _QUOTA_TYPES:
-                raise IllegalArgument(f"Storage type {value} is not available. Available storage types are "
-                                      f"[{', '.join(_QUOTA_TYPES)}]")
+                raise IllegalArgument(
+                    f"Storage type {value} is not available. Available storage types are "
+                    f"[{', '.join(_QUOTA_TYPES)}]"
+                )
             storage_type = value.upper()
     from pyhdp.cli.fsshell.pathdata import PathData
 

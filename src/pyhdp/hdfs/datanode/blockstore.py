@@ -23,6 +23,7 @@ from pyhdp.hdfs.namenode.storage import StorageLock, java_date, read_properties
 if TYPE_CHECKING:
     from pyhdp.hdfs.datanode import checksum as ck
 else:
+
     class _LazyChecksum:
         """``checksum`` imported on first use: listing commands never load the CRC library."""
 
@@ -43,8 +44,14 @@ class ReplicaNotFoundError(FsError):
 class BlockStore:
     """One DataNode volume holding the replicas of one block pool."""
 
-    def __init__(self, data_dir: str, block_pool_id: str, cluster_id: str, namespace_id: int,
-                 bytes_per_checksum: int = 512):
+    def __init__(
+        self,
+        data_dir: str,
+        block_pool_id: str,
+        cluster_id: str,
+        namespace_id: int,
+        bytes_per_checksum: int = 512,
+    ):
         self.data_dir = data_dir
         self.bpid = block_pool_id
         self.bpc = bytes_per_checksum
@@ -66,7 +73,8 @@ class BlockStore:
                 raise FsError(
                     f"Incompatible clusterIDs in {self.data_dir}: namenode clusterID = {cluster_id}; "
                     f"datanode clusterID = {props['clusterID']}. Remove {self.data_dir} "
-                    "(its blocks belong to an older format) or restore the matching name directory.")
+                    "(its blocks belong to an older format) or restore the matching name directory."
+                )
         if not props:
             import uuid
 
@@ -84,8 +92,15 @@ class BlockStore:
         os.makedirs(self.rbw, exist_ok=True)
         bp_version = os.path.join(self.bp_current, "VERSION")
         if not os.path.exists(bp_version):
-            self._write_props(bp_version, {"namespaceID": str(namespace_id), "cTime": "0",
-                                           "blockpoolID": self.bpid, "layoutVersion": str(DN_LAYOUT_VERSION)})
+            self._write_props(
+                bp_version,
+                {
+                    "namespaceID": str(namespace_id),
+                    "cTime": "0",
+                    "blockpoolID": self.bpid,
+                    "layoutVersion": str(DN_LAYOUT_VERSION),
+                },
+            )
         return props["storageID"], props["datanodeUuid"]
 
     @staticmethod
@@ -98,14 +113,18 @@ class BlockStore:
         os.replace(tmp, path)
 
     def block_dir(self, block_id: int) -> str:
-        return os.path.join(self.finalized, f"subdir{(block_id >> 16) & 0x1F}", f"subdir{(block_id >> 8) & 0x1F}")
+        return os.path.join(
+            self.finalized, f"subdir{(block_id >> 16) & 0x1F}", f"subdir{(block_id >> 8) & 0x1F}"
+        )
 
     def finalized_paths(self, block_id: int, genstamp: int) -> tuple[str, str]:
         d = self.block_dir(block_id)
         return os.path.join(d, f"blk_{block_id}"), os.path.join(d, f"blk_{block_id}_{genstamp}.meta")
 
     def rbw_paths(self, block_id: int, genstamp: int) -> tuple[str, str]:
-        return os.path.join(self.rbw, f"blk_{block_id}"), os.path.join(self.rbw, f"blk_{block_id}_{genstamp}.meta")
+        return os.path.join(self.rbw, f"blk_{block_id}"), os.path.join(
+            self.rbw, f"blk_{block_id}_{genstamp}.meta"
+        )
 
     def find_replica(self, block_id: int) -> tuple[str, str, bool] | None:
         """``(data path, meta path, finalized)`` of the replica of ``block_id``, any genstamp."""
@@ -165,7 +184,7 @@ class BlockStore:
                     f.seek(start)
                     chunk = f.read(length - start)
                 idx = start // bpc
-                if ck.chunk_crcs(chunk, bpc) == crcs[idx * 4: idx * 4 + 4]:
+                if ck.chunk_crcs(chunk, bpc) == crcs[idx * 4 : idx * 4 + 4]:
                     break
                 length = start
         with open(data, "r+b") as f:
@@ -259,7 +278,9 @@ class BlockStore:
 class ReplicaWriter:
     """Appends checksummed data to a replica being written (rbw)."""
 
-    def __init__(self, store: BlockStore, block_id: int, genstamp: int, data_path: str, meta_path: str, new: bool):
+    def __init__(
+        self, store: BlockStore, block_id: int, genstamp: int, data_path: str, meta_path: str, new: bool
+    ):
         self.store = store
         self.block_id = block_id
         self.genstamp = genstamp
@@ -318,7 +339,7 @@ class ReplicaWriter:
         self.length += len(mv)
         rem = len(mv) % self.bpc
         if rem:
-            self.partial = bytes(mv[len(mv) - rem:])
+            self.partial = bytes(mv[len(mv) - rem :])
             self._has_partial_crc = True
 
     _has_partial_crc = False

@@ -33,7 +33,9 @@ def _load_crc32c():
         spec = importlib.util.find_spec("crc32c")
         for base in spec.submodule_search_locations or ():
             for name in _os.listdir(base):
-                if name.startswith("_crc32c.") and name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+                if name.startswith("_crc32c.") and name.endswith(
+                    tuple(importlib.machinery.EXTENSION_SUFFIXES)
+                ):
                     path = _os.path.join(base, name)
                     loader = importlib.machinery.ExtensionFileLoader("crc32c._crc32c", path)
                     mod_spec = importlib.util.spec_from_file_location("crc32c._crc32c", path, loader=loader)
@@ -158,7 +160,7 @@ def verify_chunks(data: bytes | bytearray | memoryview, crcs: bytes, bpc: int = 
     rem = len(mv) - n * bpc
     if len(crcs) < 4 * (n + (1 if rem else 0)):
         return False
-    if rem and crc32c(mv[n * bpc:]).to_bytes(4, "big") != crcs[4 * n: 4 * n + 4]:
+    if rem and crc32c(mv[n * bpc :]).to_bytes(4, "big") != crcs[4 * n : 4 * n + 4]:
         return False
     if n == 0:
         return True
@@ -177,7 +179,7 @@ def verify_chunks(data: bytes | bytearray | memoryview, crcs: bytes, bpc: int = 
         acc = 0
         for j in range(4):
             acc ^= int.from_bytes(planes[j].translate(tables[k][j]), "little")
-        g[bpc - 4 + k: size: bpc] = acc.to_bytes(n, "little")
+        g[bpc - 4 + k : size : bpc] = acc.to_bytes(n, "little")
     return crc32c(mv[:size]) == crc32c(memoryview(g)[:size])
 
 
@@ -187,10 +189,10 @@ def first_mismatch(data: bytes | memoryview, expected: bytes, bpc: int) -> tuple
     if got == expected[: len(got)] and len(expected) >= len(got):
         return None
     for i in range(0, len(got), 4):
-        exp = expected[i: i + 4]
-        if got[i: i + 4] != exp:
+        exp = expected[i : i + 4]
+        if got[i : i + 4] != exp:
             e = struct.unpack(">i", exp.ljust(4, b"\0"))[0]
-            g = struct.unpack(">i", got[i: i + 4])[0]
+            g = struct.unpack(">i", got[i : i + 4])[0]
             return i // 4, e, g
     return None
 

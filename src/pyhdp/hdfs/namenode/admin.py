@@ -39,7 +39,9 @@ class FSNamesystem(FileOps):
     """The whole namespace core: tree, file writing and administration."""
 
     # ------------------------------------------------------------------ quotas
-    def set_quota(self, caller: Caller, path: str, ns_quota: int, ds_quota: int, storage_type: str | None = None) -> None:
+    def set_quota(
+        self, caller: Caller, path: str, ns_quota: int, ds_quota: int, storage_type: str | None = None
+    ) -> None:
         with self.write():
             self.check_superuser(caller)
             self.check_safe_mode(f"Cannot set quota on {path}")
@@ -103,8 +105,10 @@ class FSNamesystem(FileOps):
     # ------------------------------------------------------------------ bad blocks
     def report_bad_block(self, block_id: int, reason: str) -> None:
         with self.write():
-            self.conn.execute("INSERT OR REPLACE INTO corrupt(block_id, reason, time) VALUES(?,?,?)",
-                              (block_id, reason, now_ms()))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO corrupt(block_id, reason, time) VALUES(?,?,?)",
+                (block_id, reason, now_ms()),
+            )
 
     def clear_bad_block(self, block_id: int) -> None:
         with self.write():
@@ -136,15 +140,18 @@ class FSNamesystem(FileOps):
     def stats(self, live_replicas: int = 1) -> NamespaceStats:
         with self.read():
             files, dirs = self.conn.execute(
-                "SELECT coalesce(sum(1-is_dir),0), coalesce(sum(is_dir),0) FROM inodes").fetchone()
+                "SELECT coalesce(sum(1-is_dir),0), coalesce(sum(is_dir),0) FROM inodes"
+            ).fetchone()
             blocks = self.conn.execute("SELECT count(*) FROM blocks").fetchone()[0]
             corrupt = self.conn.execute("SELECT count(*) FROM corrupt").fetchone()[0]
             under = self.conn.execute(
                 "SELECT count(*) FROM blocks b JOIN inodes i ON i.id=b.inode WHERE i.replication > ?",
-                (live_replicas,)).fetchone()[0]
+                (live_replicas,),
+            ).fetchone()[0]
             repl_one = self.conn.execute(
                 "SELECT count(*) FROM corrupt c JOIN blocks b ON b.id=c.block_id JOIN inodes i ON i.id=b.inode "
-                "WHERE i.replication = 1").fetchone()[0]
+                "WHERE i.replication = 1"
+            ).fetchone()[0]
             used = self.conn.execute("SELECT coalesce(sum(length),0) FROM blocks").fetchone()[0]
             return NamespaceStats(files, dirs, blocks, corrupt, under, repl_one, used)
 

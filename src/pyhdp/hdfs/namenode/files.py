@@ -72,7 +72,7 @@ def process_start_time(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             data = f.read()
-        return data[data.rindex(b")") + 2:].split()[19].decode()
+        return data[data.rindex(b")") + 2 :].split()[19].decode()
     except (OSError, IndexError, ValueError):
         return ""
 
@@ -111,7 +111,9 @@ class FileOps(Namespace):
             "SELECT holder, pid, start_time, host FROM leases WHERE inode=?", (node.id,)
         ).fetchone()
 
-    def _recover_lease_internal(self, op: str, r: Resolved, node: Inode, holder: Holder, force: bool = False) -> bool:
+    def _recover_lease_internal(
+        self, op: str, r: Resolved, node: Inode, holder: Holder, force: bool = False
+    ) -> bool:
         """``FSNamesystem.recoverLeaseInternal``: recover a dead holder's lease, else refuse.
 
         Returns True when the file was closed by the recovery."""
@@ -123,11 +125,15 @@ class FileOps(Namespace):
         if lholder == holder.client_name and not force:
             raise LeaseError(
                 f"Failed to {op} {r.path} for {holder.client_name} on 127.0.0.1 because "
-                "current leaseholder is trying to recreate file.", r.path)
+                "current leaseholder is trying to recreate file.",
+                r.path,
+            )
         if holder_alive(pid, start, host) and not force:
             raise LeaseError(
                 f"Failed to {op} {r.path} for {holder.client_name} on 127.0.0.1 because "
-                f"this file lease is currently owned by {lholder} on 127.0.0.1", r.path)
+                f"this file lease is currently owned by {lholder} on 127.0.0.1",
+                r.path,
+            )
         self._finish_recovery(node)
         return True
 
@@ -147,9 +153,13 @@ class FileOps(Namespace):
                     if removed is not None:
                         removed.append(blk.block_id)
                 else:
-                    self.conn.execute("UPDATE blocks SET length=?, genstamp=?, state=? WHERE id=?",
-                                      (length, new_gs, COMPLETE, blk.block_id))
-        total = self.conn.execute("SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (node.id,)).fetchone()[0]
+                    self.conn.execute(
+                        "UPDATE blocks SET length=?, genstamp=?, state=? WHERE id=?",
+                        (length, new_gs, COMPLETE, blk.block_id),
+                    )
+        total = self.conn.execute(
+            "SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (node.id,)
+        ).fetchone()[0]
         self.conn.execute("UPDATE inodes SET uc=0, length=?, mtime=? WHERE id=?", (total, now_ms(), node.id))
         self.conn.execute("DELETE FROM leases WHERE inode=?", (node.id,))
 
@@ -165,18 +175,31 @@ class FileOps(Namespace):
         from pyhdp.errors import LeaseError as LeaseExpired
 
         if node is None:
-            raise PathNotFoundError(f"File does not exist: {path} [Lease.  Holder: {holder.client_name}, "
-                                    "pending creates: 1]", path)
+            raise PathNotFoundError(
+                f"File does not exist: {path} [Lease.  Holder: {holder.client_name}, pending creates: 1]",
+                path,
+            )
         lease = self._lease_of(node)
         if not node.uc or lease is None or lease[0] != holder.client_name:
             raise LeaseExpired(
                 f"No lease on {path} (inode {node.id}): File is not open for writing. "
-                f"Holder {holder.client_name} does not have any open files.", path)
+                f"Holder {holder.client_name} does not have any open files.",
+                path,
+            )
         return node
 
     # ------------------------------------------------------------------ create
-    def create(self, caller: Caller, path: str, masked: int, holder: Holder, overwrite: bool = False,
-               create_parent: bool = True, replication: int = 1, block_size: int = 134217728):
+    def create(
+        self,
+        caller: Caller,
+        path: str,
+        masked: int,
+        holder: Holder,
+        overwrite: bool = False,
+        create_parent: bool = True,
+        replication: int = 1,
+        block_size: int = 134217728,
+    ):
         path = normalize(path) if path.startswith("/") else path
         with self.write():
             self.check_safe_mode(f"Cannot create file{path}")
@@ -185,11 +208,14 @@ class FileOps(Namespace):
             if block_size < self.settings.min_block_size:
                 raise FsError(
                     "Specified block size is less than configured minimum value "
-                    f"(dfs.namenode.fs-limits.min-block-size): {block_size} < {self.settings.min_block_size}")
+                    f"(dfs.namenode.fs-limits.min-block-size): {block_size} < {self.settings.min_block_size}"
+                )
             self.verify_replication(path, replication, holder.client_name)
             r = self.resolve(path)
             if r.file_parent >= 0:
-                raise PathIsNotDirectoryError(f"Parent path is not a directory: {r.prefix(r.file_parent)}", r.path)
+                raise PathIsNotDirectoryError(
+                    f"Parent path is not a directory: {r.prefix(r.file_parent)}", r.path
+                )
             node = r.last
             if node is not None and node.is_dir:
                 raise PathExistsError(f"{r.path} already exists as a directory", r.path)
@@ -216,8 +242,17 @@ class FileOps(Namespace):
                 raise PathIsNotDirectoryError(f"Parent path is not a directory: {r.parent_path}", r.path)
             self._verify_name(r.parent_path, parent, r.comps[-1])
             q.verify_quota(self.conn, r.ancestors(), 1, 0)
-            node = self._add_inode(parent, r.comps[-1], False, masked & 0o777, caller.user, now_ms(),
-                                   replication=replication, block_size=block_size, uc=True)
+            node = self._add_inode(
+                parent,
+                r.comps[-1],
+                False,
+                masked & 0o777,
+                caller.user,
+                now_ms(),
+                replication=replication,
+                block_size=block_size,
+                uc=True,
+            )
             self._add_lease(node.id, holder)
             return self.status(node, r.path)
 
@@ -229,14 +264,20 @@ class FileOps(Namespace):
         if row is None:
             return
         if last_length is not None:
-            self.conn.execute("UPDATE blocks SET length=?, state=? WHERE id=?", (last_length, COMPLETE, row[0]))
+            self.conn.execute(
+                "UPDATE blocks SET length=?, state=? WHERE id=?", (last_length, COMPLETE, row[0])
+            )
         else:
             self.conn.execute("UPDATE blocks SET state=? WHERE id=?", (COMPLETE, row[0]))
-        total = self.conn.execute("SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (node.id,)).fetchone()[0]
+        total = self.conn.execute(
+            "SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (node.id,)
+        ).fetchone()[0]
         self.conn.execute("UPDATE inodes SET length=? WHERE id=?", (total, node.id))
         node.length = total
 
-    def add_block(self, caller: Caller, path: str, holder: Holder, previous_length: int | None = None) -> LocatedBlock:
+    def add_block(
+        self, caller: Caller, path: str, holder: Holder, previous_length: int | None = None
+    ) -> LocatedBlock:
         with self.write():
             self.check_safe_mode(f"Cannot add block to {path}")
             r = self.resolve(path)
@@ -244,14 +285,18 @@ class FileOps(Namespace):
             self._commit_last(node, previous_length)
             count = self.conn.execute("SELECT count(*) FROM blocks WHERE inode=?", (node.id,)).fetchone()[0]
             if count >= self.settings.max_blocks_per_file:
-                raise FsError("File has reached the limit on maximum number of blocks "
-                              f"(dfs.namenode.fs-limits.max-blocks-per-file): {count} >= "
-                              f"{self.settings.max_blocks_per_file}")
+                raise FsError(
+                    "File has reached the limit on maximum number of blocks "
+                    f"(dfs.namenode.fs-limits.max-blocks-per-file): {count} >= "
+                    f"{self.settings.max_blocks_per_file}"
+                )
             q.verify_quota(self.conn, r.ancestors(), 0, node.block_size * node.replication)
             bid = self.next_id("next_block_id")
             gs = self.next_id("next_genstamp")
-            self.conn.execute("INSERT INTO blocks(id,genstamp,inode,idx,length,state) VALUES(?,?,?,?,?,?)",
-                              (bid, gs, node.id, count, 0, UC))
+            self.conn.execute(
+                "INSERT INTO blocks(id,genstamp,inode,idx,length,state) VALUES(?,?,?,?,?,?)",
+                (bid, gs, node.id, count, 0, UC),
+            )
             return LocatedBlock(bid, gs, node.length, 0, UC)
 
     def update_block_length(self, caller: Caller, path: str, holder: Holder, length: int) -> None:
@@ -275,7 +320,9 @@ class FileOps(Namespace):
         with self.write():
             r = self.resolve(path)
             node = self._check_lease(r.path, r.last, holder)
-            self.conn.execute("DELETE FROM blocks WHERE id=? AND inode=? AND state=?", (block_id, node.id, UC))
+            self.conn.execute(
+                "DELETE FROM blocks WHERE id=? AND inode=? AND state=?", (block_id, node.id, UC)
+            )
 
     def recover_lease(self, caller: Caller, path: str, holder: Holder) -> bool:
         """``DistributedFileSystem.recoverLease``: True when the file is (now) closed."""
@@ -289,7 +336,11 @@ class FileOps(Namespace):
             if not node.uc:
                 return True
             lease = self._lease_of(node)
-            if lease is not None and holder_alive(lease[1], lease[2], lease[3]) and lease[0] != holder.client_name:
+            if (
+                lease is not None
+                and holder_alive(lease[1], lease[2], lease[3])
+                and lease[0] != holder.client_name
+            ):
                 return False
             self._finish_recovery(node)
             return True
@@ -312,14 +363,17 @@ class FileOps(Namespace):
         return node, blocks
 
     # ------------------------------------------------------------------ append
-    def append(self, caller: Caller, path: str, holder: Holder) -> tuple[Inode, LocatedBlock | None, BlockRecovery | None]:
+    def append(
+        self, caller: Caller, path: str, holder: Holder
+    ) -> tuple[Inode, LocatedBlock | None, BlockRecovery | None]:
         with self.write():
             self.check_safe_mode(f"Cannot append to file{path}")
             r = self.resolve(path)
             node = r.last
             if node is None:
-                raise PathNotFoundError(f"Failed to append to non-existent file {r.path} for client 127.0.0.1",
-                                        r.path)
+                raise PathNotFoundError(
+                    f"Failed to append to non-existent file {r.path} for client 127.0.0.1", r.path
+                )
             self.check(caller, r, access=WRITE)
             if node.is_dir:
                 raise PathNotFoundError(f"Failed to append to non-file {r.path} for client 127.0.0.1", r.path)
@@ -331,10 +385,14 @@ class FileOps(Namespace):
             last = blocks[-1] if blocks else None
             recovery = None
             if last is not None and last.length < node.block_size:
-                q.verify_quota(self.conn, r.ancestors(), 0, (node.block_size - last.length) * node.replication)
+                q.verify_quota(
+                    self.conn, r.ancestors(), 0, (node.block_size - last.length) * node.replication
+                )
                 new_gs = self.next_id("next_genstamp")
                 recovery = BlockRecovery(last.block_id, last.genstamp, new_gs, last.length)
-                self.conn.execute("UPDATE blocks SET state=?, genstamp=? WHERE id=?", (UC, new_gs, last.block_id))
+                self.conn.execute(
+                    "UPDATE blocks SET state=?, genstamp=? WHERE id=?", (UC, new_gs, last.block_id)
+                )
                 last = LocatedBlock(last.block_id, new_gs, last.offset, last.length, UC)
                 self.conn.execute("UPDATE inodes SET length=? WHERE id=?", (last.offset, node.id))
             else:
@@ -345,7 +403,9 @@ class FileOps(Namespace):
             return node, last, recovery
 
     # ------------------------------------------------------------------ truncate
-    def truncate(self, caller: Caller, path: str, new_length: int, holder: Holder) -> tuple[bool, BlockRecovery | None]:
+    def truncate(
+        self, caller: Caller, path: str, new_length: int, holder: Holder
+    ) -> tuple[bool, BlockRecovery | None]:
         """Returns ``(on_block_boundary, recovery)``; the caller applies ``recovery`` to the replica."""
         with self.write():
             self.check_safe_mode(f"Cannot truncate for {path}")
@@ -365,7 +425,8 @@ class FileOps(Namespace):
             if new_length > node.length:
                 raise HadoopIllegalArgumentError(
                     f"Cannot truncate to a larger file size. Current size: {node.length}, "
-                    f"truncate size: {new_length}.")
+                    f"truncate size: {new_length}."
+                )
             if new_length == node.length:
                 return True, None
             recovery = None
@@ -379,8 +440,12 @@ class FileOps(Namespace):
                     keep = new_length - blk.offset
                     new_gs = self.next_id("next_genstamp")
                     recovery = BlockRecovery(blk.block_id, blk.genstamp, new_gs, keep)
-                    self.conn.execute("UPDATE blocks SET length=?, genstamp=? WHERE id=?", (keep, new_gs, blk.block_id))
-            self.conn.execute("UPDATE inodes SET length=?, mtime=? WHERE id=?", (new_length, now_ms(), node.id))
+                    self.conn.execute(
+                        "UPDATE blocks SET length=?, genstamp=? WHERE id=?", (keep, new_gs, blk.block_id)
+                    )
+            self.conn.execute(
+                "UPDATE inodes SET length=?, mtime=? WHERE id=?", (new_length, now_ms(), node.id)
+            )
             return recovery is None, recovery
 
     # ------------------------------------------------------------------ concat
@@ -402,18 +467,24 @@ class FileOps(Namespace):
                 snode = self._file_value_of(rs)
                 if snode.parent != tnode.parent:
                     raise HadoopIllegalArgumentError(
-                        f"Source file {rs.path} is not in the same directory with the target {rt.path}")
+                        f"Source file {rs.path} is not in the same directory with the target {rt.path}"
+                    )
                 if snode.id == tnode.id:
                     raise HadoopIllegalArgumentError(
-                        f"concat: the src file {rs.path} is the same with the target file {rt.path}")
-                nblocks = self.conn.execute("SELECT count(*) FROM blocks WHERE inode=?", (snode.id,)).fetchone()[0]
+                        f"concat: the src file {rs.path} is the same with the target file {rt.path}"
+                    )
+                nblocks = self.conn.execute(
+                    "SELECT count(*) FROM blocks WHERE inode=?", (snode.id,)
+                ).fetchone()[0]
                 if snode.uc or nblocks == 0:
                     raise HadoopIllegalArgumentError(
-                        f"concat: source file {rs.path} is invalid or empty or underConstruction")
+                        f"concat: source file {rs.path} is invalid or empty or underConstruction"
+                    )
                 if snode.block_size > tnode.block_size:
                     raise HadoopIllegalArgumentError(
                         f"concat: source file {rs.path} has preferred block size {snode.block_size} which is "
-                        f"greater than the target file's preferred block size {tnode.block_size}")
+                        f"greater than the target file's preferred block size {tnode.block_size}"
+                    )
                 seen[snode.id] = snode
             if len(seen) < len(srcs):
                 raise HadoopIllegalArgumentError("concat: at least two of the source files are the same")
@@ -421,12 +492,16 @@ class FileOps(Namespace):
             q.verify_quota(self.conn, rt.ancestors(), 0, ds_delta)
             idx = self.conn.execute("SELECT count(*) FROM blocks WHERE inode=?", (tnode.id,)).fetchone()[0]
             for snode in seen.values():
-                for (bid,) in self.conn.execute("SELECT id FROM blocks WHERE inode=? ORDER BY idx", (snode.id,)).fetchall():
+                for (bid,) in self.conn.execute(
+                    "SELECT id FROM blocks WHERE inode=? ORDER BY idx", (snode.id,)
+                ).fetchall():
                     self.conn.execute("UPDATE blocks SET inode=?, idx=? WHERE id=?", (tnode.id, idx, bid))
                     idx += 1
                 self.conn.execute("DELETE FROM inodes WHERE id=?", (snode.id,))
             self.conn.execute("UPDATE inodes SET nchildren=nchildren-? WHERE id=?", (len(seen), tnode.parent))
-            total = self.conn.execute("SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (tnode.id,)).fetchone()[0]
+            total = self.conn.execute(
+                "SELECT coalesce(sum(length),0) FROM blocks WHERE inode=?", (tnode.id,)
+            ).fetchone()[0]
             now = now_ms()
             self.conn.execute("UPDATE inodes SET length=?, mtime=? WHERE id=?", (total, now, tnode.id))
             self.conn.execute("UPDATE inodes SET mtime=? WHERE id=?", (now, tnode.parent))

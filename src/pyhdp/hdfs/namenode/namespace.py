@@ -112,7 +112,7 @@ class Resolved:
         return self.nodes[-2] if len(self.nodes) > 1 else None
 
     def prefix(self, i: int) -> str:
-        return "/" + "/".join(self.comps[1: i + 1])
+        return "/" + "/".join(self.comps[1 : i + 1])
 
     @property
     def parent_path(self) -> str:
@@ -265,7 +265,9 @@ class Namespace:
         return Inode.from_row(row) if row else None
 
     def _child(self, parent_id: int, name: str) -> Inode | None:
-        row = self.conn.execute("SELECT * FROM inodes WHERE parent=? AND name=?", (parent_id, name)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM inodes WHERE parent=? AND name=?", (parent_id, name)
+        ).fetchone()
         return Inode.from_row(row) if row else None
 
     def _children(self, parent_id: int) -> list[Inode]:
@@ -320,10 +322,33 @@ class Namespace:
     # ------------------------------------------------------------------ status
     def status(self, node: Inode, path: str, children: int = 0) -> FileStatus:
         if node.is_dir:
-            return FileStatus(path, 0, True, 0, 0, node.mtime, node.atime, node.perm, node.owner, node.grp,
-                              file_id=node.id, children_num=children)
-        return FileStatus(path, node.length, False, node.replication, node.block_size, node.mtime, node.atime,
-                          node.perm, node.owner, node.grp, file_id=node.id)
+            return FileStatus(
+                path,
+                0,
+                True,
+                0,
+                0,
+                node.mtime,
+                node.atime,
+                node.perm,
+                node.owner,
+                node.grp,
+                file_id=node.id,
+                children_num=children,
+            )
+        return FileStatus(
+            path,
+            node.length,
+            False,
+            node.replication,
+            node.block_size,
+            node.mtime,
+            node.atime,
+            node.perm,
+            node.owner,
+            node.grp,
+            file_id=node.id,
+        )
 
     def get_file_info(self, caller: Caller, path: str) -> FileStatus | None:
         with self.read():
@@ -369,19 +394,56 @@ class Namespace:
             if count >= items_limit:
                 raise q.too_many_items(parent_path, items_limit, count + 1)
 
-    def _add_inode(self, parent: Inode, name: str, is_dir: bool, perm: int, owner: str, mtime: int,
-                   replication: int = 0, block_size: int = 0, uc: bool = False) -> Inode:
+    def _add_inode(
+        self,
+        parent: Inode,
+        name: str,
+        is_dir: bool,
+        perm: int,
+        owner: str,
+        mtime: int,
+        replication: int = 0,
+        block_size: int = 0,
+        uc: bool = False,
+    ) -> Inode:
         inode_id = self.next_id("next_inode_id")
         atime = 0 if is_dir else mtime
         self.conn.execute(
             "INSERT INTO inodes(id,parent,name,is_dir,perm,owner,grp,mtime,atime,replication,block_size,uc) "
             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-            (inode_id, parent.id, name, int(is_dir), perm, owner, parent.grp, mtime, atime, replication,
-             block_size, int(uc)),
+            (
+                inode_id,
+                parent.id,
+                name,
+                int(is_dir),
+                perm,
+                owner,
+                parent.grp,
+                mtime,
+                atime,
+                replication,
+                block_size,
+                int(uc),
+            ),
         )
         self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren+1 WHERE id=?", (mtime, parent.id))
-        return Inode(inode_id, parent.id, name, is_dir, perm, owner, parent.grp, mtime, atime, replication,
-                     block_size, 0, -1, -1, uc)
+        return Inode(
+            inode_id,
+            parent.id,
+            name,
+            is_dir,
+            perm,
+            owner,
+            parent.grp,
+            mtime,
+            atime,
+            replication,
+            block_size,
+            0,
+            -1,
+            -1,
+            uc,
+        )
 
     def mkdirs(self, caller: Caller, path: str, masked: int, create_parent: bool = True) -> bool:
         with self.write():
@@ -430,7 +492,7 @@ class Namespace:
         ids = self._subtree_ids(node.id) if node.is_dir else [node.id]
         removed = getattr(self, "_removed", None)
         for start in range(0, len(ids), 500):
-            chunk = ids[start: start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             blocks = self.conn.execute(f"SELECT id FROM blocks WHERE inode IN ({marks})", chunk).fetchall()
             if removed is not None:
@@ -450,9 +512,14 @@ class Namespace:
             node = r.last
             if node is None:
                 return False
-            if node.is_dir and self.conn.execute("SELECT 1 FROM inodes WHERE parent=? LIMIT 1", (node.id,)).fetchone():
+            if (
+                node.is_dir
+                and self.conn.execute("SELECT 1 FROM inodes WHERE parent=? LIMIT 1", (node.id,)).fetchone()
+            ):
                 if not recursive:
-                    raise PathIsNotEmptyDirectoryError(f"`{r.path} is non empty': Directory is not empty", r.path)
+                    raise PathIsNotEmptyDirectoryError(
+                        f"`{r.path} is non empty': Directory is not empty", r.path
+                    )
             if node.id == ROOT_ID:
                 return False
             self._remove_subtree(node)
@@ -485,9 +552,15 @@ class Namespace:
             self._verify_name(rd.parent_path, dparent, rd.comps[-1])
             self._verify_quota_for_move(rs, rd, node)
             mtime = now_ms()
-            self.conn.execute("UPDATE inodes SET parent=?, name=? WHERE id=?", (dparent.id, rd.comps[-1], node.id))
-            self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren-1 WHERE id=?", (mtime, node.parent))
-            self.conn.execute("UPDATE inodes SET mtime=?, nchildren=nchildren+1 WHERE id=?", (mtime, dparent.id))
+            self.conn.execute(
+                "UPDATE inodes SET parent=?, name=? WHERE id=?", (dparent.id, rd.comps[-1], node.id)
+            )
+            self.conn.execute(
+                "UPDATE inodes SET mtime=?, nchildren=nchildren-1 WHERE id=?", (mtime, node.parent)
+            )
+            self.conn.execute(
+                "UPDATE inodes SET mtime=?, nchildren=nchildren+1 WHERE id=?", (mtime, dparent.id)
+            )
             return True
 
     def _verify_quota_for_move(self, rs: Resolved, rd: Resolved, node: Inode) -> None:
@@ -521,7 +594,8 @@ class Namespace:
             if self.settings.permissions_enabled and not caller.superuser:
                 if owner is not None and owner != node.owner:
                     raise AccessControlError(
-                        f"User {caller.user} is not a super user (non-super user cannot change owner).")
+                        f"User {caller.user} is not a super user (non-super user cannot change owner)."
+                    )
                 if group is not None and group not in caller.groups:
                     raise AccessControlError(f"User {caller.user} does not belong to {group}")
             self.conn.execute(
@@ -559,17 +633,24 @@ class Namespace:
 
         s = self.settings
         if replication > s.replication_max:
-            raise FsError(f"Requested replication factor of {replication} exceeds maximum of "
-                          f"{s.replication_max} for {path} from {client or '127.0.0.1'}")
+            raise FsError(
+                f"Requested replication factor of {replication} exceeds maximum of "
+                f"{s.replication_max} for {path} from {client or '127.0.0.1'}"
+            )
         if replication < s.replication_min:
-            raise FsError(f"Requested replication factor of {replication} is less than the required "
-                          f"minimum of {s.replication_min} for {path} from {client or '127.0.0.1'}")
+            raise FsError(
+                f"Requested replication factor of {replication} is less than the required "
+                f"minimum of {s.replication_min} for {path} from {client or '127.0.0.1'}"
+            )
 
     def _file_space(self, node: Inode) -> int:
         """Bytes of one replica of a file, with a full block charged for an open last block."""
-        if node.uc and self.conn.execute(
-            "SELECT 1 FROM blocks WHERE inode=? AND state='UNDER_CONSTRUCTION'", (node.id,)
-        ).fetchone():
+        if (
+            node.uc
+            and self.conn.execute(
+                "SELECT 1 FROM blocks WHERE inode=? AND state='UNDER_CONSTRUCTION'", (node.id,)
+            ).fetchone()
+        ):
             return node.length + node.block_size
         return node.length
 
@@ -579,16 +660,27 @@ class Namespace:
         with self.read():
             r, node = self._existing(caller, path)
             if not node.is_dir:
-                return ContentSummary(node.length, 1, 0, space_consumed=self._file_space(node) * node.replication)
+                return ContentSummary(
+                    node.length, 1, 0, space_consumed=self._file_space(node) * node.replication
+                )
             if not caller.superuser and self.settings.permissions_enabled:
                 self.check(caller, r, sub=READ | 1)
             names, space, length, dirs = q.usage(self.conn, node.id)
             type_quotas = {}
-            quota_row = self.conn.execute("SELECT value FROM meta WHERE key=?", (f"typequota:{node.id}:DISK",)).fetchone()
+            quota_row = self.conn.execute(
+                "SELECT value FROM meta WHERE key=?", (f"typequota:{node.id}:DISK",)
+            ).fetchone()
             if quota_row:
                 type_quotas["DISK"] = (int(quota_row[0]), space)
-            return ContentSummary(length, names - dirs, dirs, quota=node.ns_quota, space_consumed=space,
-                                  space_quota=node.ds_quota, type_quotas=type_quotas)
+            return ContentSummary(
+                length,
+                names - dirs,
+                dirs,
+                quota=node.ns_quota,
+                space_consumed=space,
+                space_quota=node.ds_quota,
+                type_quotas=type_quotas,
+            )
 
 
 def ensure_not_dir_target(r: Resolved) -> None:

@@ -17,8 +17,14 @@ READ, WRITE, EXECUTE = 4, 2, 1
 ALL = 7
 
 _ACTION_NAMES = {
-    0: "NONE", 1: "EXECUTE", 2: "WRITE", 3: "WRITE_EXECUTE", 4: "READ", 5: "READ_EXECUTE",
-    6: "READ_WRITE", 7: "ALL",
+    0: "NONE",
+    1: "EXECUTE",
+    2: "WRITE",
+    3: "WRITE_EXECUTE",
+    4: "READ",
+    5: "READ_EXECUTE",
+    6: "READ_WRITE",
+    7: "ALL",
 }
 
 
@@ -52,8 +58,23 @@ class Inode:
 
     @classmethod
     def from_row(cls, row: Sequence) -> Inode:
-        return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8],
-                   row[9], row[10], row[11], row[12], row[13], bool(row[14]))
+        return cls(
+            row[0],
+            row[1],
+            row[2],
+            bool(row[3]),
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+            row[12],
+            row[13],
+            bool(row[14]),
+        )
 
 
 def mode_string(perm: int) -> str:
@@ -75,7 +96,8 @@ def inode_string(path: str, node: Inode) -> str:
 
 def denied(user: str, access: int, path: str, node: Inode) -> AccessControlError:
     return AccessControlError(
-        f"Permission denied: user={user}, access={_ACTION_NAMES[access]}, inode={inode_string(path, node)}", path
+        f"Permission denied: user={user}, access={_ACTION_NAMES[access]}, inode={inode_string(path, node)}",
+        path,
     )
 
 
@@ -93,7 +115,7 @@ def join_path(components: Sequence[str], upto: int) -> str:
     """The path of ``components[1..upto]`` (components[0] is the root's empty name)."""
     if upto <= 0:
         return "/"
-    return "/" + "/".join(components[1: upto + 1])
+    return "/" + "/".join(components[1 : upto + 1])
 
 
 def check_permission(
@@ -153,7 +175,9 @@ def check_permission(
         )
 
 
-def check_sticky_bit(caller: Caller, components: Sequence[str], inodes: Sequence[Inode | None], index: int) -> None:
+def check_sticky_bit(
+    caller: Caller, components: Sequence[str], inodes: Sequence[Inode | None], index: int
+) -> None:
     par = inodes[index]
     node = inodes[index + 1]
     if par is None or node is None or not par.perm & 0o1000:
@@ -184,13 +208,19 @@ def parse_umask(value: str | None) -> int:
     for part in value.split(","):
         m = _SYMBOLIC.match(part.strip())
         if not m:
-            raise HadoopIllegalArgumentError(f"Unable to parse configuration fs.permissions.umask-mode with value {value} as octal or symbolic umask.")
+            raise HadoopIllegalArgumentError(
+                f"Unable to parse configuration fs.permissions.umask-mode with value {value} as octal or symbolic umask."
+            )
         who, op, perms = m.groups()
         who = who or "a"
-        bits = (4 if "r" in perms else 0) | (2 if "w" in perms else 0) | (1 if "x" in perms or "X" in perms else 0)
+        bits = (
+            (4 if "r" in perms else 0)
+            | (2 if "w" in perms else 0)
+            | (1 if "x" in perms or "X" in perms else 0)
+        )
         mask = 0
         for w in who:
-            for shift in ({"u": (6,), "g": (3,), "o": (0,), "a": (6, 3, 0)}[w]):
+            for shift in {"u": (6,), "g": (3,), "o": (0,), "a": (6, 3, 0)}[w]:
                 mask |= 7 << shift
                 if op == "=":
                     allowed &= ~(7 << shift)

@@ -106,7 +106,9 @@ class QuotaByStorageTypeExceededError(QuotaExceededError):
     pass
 
 
-def _verify_type_quota(conn: sqlite3.Connection, ancestors, ds_delta: int, skip_common: set[int] | None) -> None:
+def _verify_type_quota(
+    conn: sqlite3.Connection, ancestors, ds_delta: int, skip_common: set[int] | None
+) -> None:
     """Storage-type quotas (``-setSpaceQuota N -storageType DISK``): every replica here is on DISK."""
     rows = conn.execute("SELECT key, value FROM meta WHERE key LIKE 'typequota:%'").fetchall()
     if not rows:
@@ -125,7 +127,9 @@ def _verify_type_quota(conn: sqlite3.Connection, ancestors, ds_delta: int, skip_
             if consumed > quota:
                 raise QuotaByStorageTypeExceededError(
                     f"Quota by storage type : {stype} on path : {path} is exceeded. quota = "
-                    f"{long2string(quota)} but space consumed = {long2string(consumed)}", path)
+                    f"{long2string(quota)} but space consumed = {long2string(consumed)}",
+                    path,
+                )
 
 
 def component_too_long(limit: int, length: int, parent: str, name: str) -> QuotaExceededError:

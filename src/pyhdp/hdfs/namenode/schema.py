@@ -69,14 +69,30 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 #: columns of ``inodes`` in SELECT order (``SELECT * FROM inodes``)
 INODE_COLUMNS = (
-    "id", "parent", "name", "is_dir", "perm", "owner", "grp", "mtime", "atime",
-    "replication", "block_size", "length", "ns_quota", "ds_quota", "uc", "nchildren",
+    "id",
+    "parent",
+    "name",
+    "is_dir",
+    "perm",
+    "owner",
+    "grp",
+    "mtime",
+    "atime",
+    "replication",
+    "block_size",
+    "length",
+    "ns_quota",
+    "ds_quota",
+    "uc",
+    "nchildren",
 )
 
 
 def connect(db_path: str, busy_timeout_ms: int = 60000) -> sqlite3.Connection:
     """One connection per process: WAL, autocommit (explicit BEGIN), generous busy timeout."""
-    conn = sqlite3.connect(db_path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        db_path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -91,9 +107,7 @@ def create_schema(db_path: str, version: VersionInfo, superuser: str, supergroup
     try:
         conn.executescript(SCHEMA)
         conn.execute("BEGIN IMMEDIATE")
-        ins = (
-            "INSERT INTO inodes(id,parent,name,is_dir,perm,owner,grp,mtime,atime) VALUES(?,?,?,?,?,?,?,?,?)"
-        )
+        ins = "INSERT INTO inodes(id,parent,name,is_dir,perm,owner,grp,mtime,atime) VALUES(?,?,?,?,?,?,?,?,?)"
         conn.execute(ins, (ROOT_ID, 0, "", 1, 0o755, superuser, supergroup, now, 0))
         conn.execute("UPDATE inodes SET ns_quota=?, nchildren=2 WHERE id=?", (ROOT_NS_QUOTA, ROOT_ID))
         conn.execute("UPDATE inodes SET nchildren=1 WHERE id=?", (ROOT_ID + 2,))

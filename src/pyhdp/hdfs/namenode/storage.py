@@ -34,9 +34,9 @@ def local_dir(uri: str) -> str:
     """A ``file://`` URI or plain path of a storage directory, as a local path."""
     uri = uri.strip()
     if uri.startswith("file://"):
-        uri = uri[len("file://"):]
+        uri = uri[len("file://") :]
     elif uri.startswith("file:"):
-        uri = uri[len("file:"):]
+        uri = uri[len("file:") :]
     return os.path.expanduser(uri)
 
 
@@ -51,7 +51,7 @@ def data_dirs(conf: Configuration) -> list[str]:
     for v in conf.expand(value).split(","):
         v = v.strip()
         if v.startswith("[") and "]" in v:  # [DISK]/[SSD] storage type prefix
-            v = v[v.index("]") + 1:]
+            v = v[v.index("]") + 1 :]
         if v:
             out.append(local_dir(v))
     return out
@@ -60,7 +60,9 @@ def data_dirs(conf: Configuration) -> list[str]:
 def java_date(ts: float | None = None) -> str:
     """Java's ``Date.toString()``: ``Mon Jan 08 14:03:27 UTC 2024``."""
     t = time.localtime(ts if ts is not None else time.time())
-    return time.strftime("%a %b %d %H:%M:%S ", t) + (time.strftime("%Z", t) or "UTC") + time.strftime(" %Y", t)
+    return (
+        time.strftime("%a %b %d %H:%M:%S ", t) + (time.strftime("%Z", t) or "UTC") + time.strftime(" %Y", t)
+    )
 
 
 @dataclasses.dataclass
