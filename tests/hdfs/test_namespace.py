@@ -136,7 +136,10 @@ def test_min_block_size_and_replication_limits(dfs):
         r"\(dfs.namenode.fs-limits.min-block-size\): 1024 < 1048576$",
     ):
         dfs.create("/small", block_size=1024)
-    with pytest.raises(FsError, match="^Requested replication factor of 600 exceeds maximum of 512"):
+    with pytest.raises(
+        FsError,
+        match="^Requested replication factor of 600 exceeds maximum of 512 for /r, clientName=DFSClient_NONMAPREDUCE_",
+    ):
         dfs.create("/r", replication=600)
     with pytest.raises(HadoopIllegalArgumentError, match="blockSize should be a multiple"):
         dfs.create("/odd", block_size=1048576 + 1)
@@ -213,3 +216,15 @@ def test_file_under_construction_is_visible(dfs):
     assert st.length == 0 and not dfs.is_file_closed("/uc")
     out.close()
     assert dfs.get_file_status("/uc").length == 10 and dfs.is_file_closed("/uc")
+
+
+def test_setrep_limits_message(dfs):
+    dfs.write_bytes("/r1", b"x")
+    with pytest.raises(
+        FsError, match="^Requested replication factor of 1025 exceeds maximum of 512 for /r1$"
+    ):
+        dfs.set_replication("/r1", 1025)
+    with pytest.raises(
+        FsError, match="^Requested replication factor of 0 is less than the required minimum of 1 for /r1$"
+    ):
+        dfs.set_replication("/r1", 0)

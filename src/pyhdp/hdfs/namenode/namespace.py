@@ -628,20 +628,17 @@ class Namespace:
             self.conn.execute("UPDATE inodes SET replication=? WHERE id=?", (replication, node.id))
             return True
 
-    def verify_replication(self, path: str, replication: int, client: str = "") -> None:
-        from pyhdp.errors import FsError
-
+    def verify_replication(self, path: str, replication: int, client: str | None = None) -> None:
+        """``BlockManager.verifyReplication``; ``client`` is named for creates only."""
         s = self.settings
+        err = None
         if replication > s.replication_max:
-            raise FsError(
-                f"Requested replication factor of {replication} exceeds maximum of "
-                f"{s.replication_max} for {path} from {client or '127.0.0.1'}"
-            )
-        if replication < s.replication_min:
-            raise FsError(
-                f"Requested replication factor of {replication} is less than the required "
-                f"minimum of {s.replication_min} for {path} from {client or '127.0.0.1'}"
-            )
+            err = f" exceeds maximum of {s.replication_max}"
+        elif replication < s.replication_min:
+            err = f" is less than the required minimum of {s.replication_min}"
+        if err is not None:
+            suffix = f", clientName={client}" if client else ""
+            raise FsError(f"Requested replication factor of {replication}{err} for {path}{suffix}")
 
     def _file_space(self, node: Inode) -> int:
         """Bytes of one replica of a file, with a full block charged for an open last block."""
