@@ -11,11 +11,10 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 from mr_testutil import read_output, write_lines
 
-from pyhdp.mapreduce.io.sequencefile import SequenceFileReader, SequenceFileWriter
+from pyhdp.mapreduce.io.sequencefile import SequenceFileReader
 from pyhdp.mapreduce.job.launcher import run_job_file
 
 

@@ -82,10 +82,10 @@ def test_wordcount_matches_counter(tmp_path, mr_conf):
     assert parse_counts(lines) == expected_counts(CORPUS)
     assert lines == sorted(lines, key=lambda x: x.split("\t")[0].encode())  # sorted by key bytes
     assert "completed successfully" in err and "Counters:" in err
-    assert "\t\tMap input records=%d\n" % len(CORPUS) in err
-    assert "\t\tMap output records=%d\n" % sum(expected_counts(CORPUS).values()) in err
-    assert "\t\tReduce output records=%d\n" % len(expected_counts(CORPUS)) in err
-    assert "\twc\n\t\tdistinct=%d\n" % len(expected_counts(CORPUS)) in err
+    assert f"\t\tMap input records={len(CORPUS)}\n" in err
+    assert f"\t\tMap output records={sum(expected_counts(CORPUS).values())}\n" in err
+    assert f"\t\tReduce output records={len(expected_counts(CORPUS))}\n" in err
+    assert f"\twc\n\t\tdistinct={len(expected_counts(CORPUS))}\n" in err
 
 
 def test_several_reducers_partition_like_hadoop(tmp_path, mr_conf):

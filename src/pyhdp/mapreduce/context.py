@@ -192,6 +192,6 @@ class ReduceContext(TaskContext):
                 for _g, grp in itertools.groupby(records, keyf):
                     n += 1
                     head = next(grp)
-                    yield head[0], itertools.chain((head[1],), map(second, grp))
+                    yield head[0], itertools.chain((head[1],), map(second, grp))  # noqa: B031 - same group
         finally:
             self.counters.task("REDUCE_INPUT_GROUPS", n)

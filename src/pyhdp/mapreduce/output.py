@@ -120,10 +120,11 @@ class TextRecordWriter(RecordWriter):
         tb = _to_bytes
         lines: list[bytes] = []
         try:
-            data = (
-                b"\n".join(map(sep.join, zip(keys, values, strict=False))) + b"\n"
-            )  # all bytes: no Python per record
-        except TypeError:
+            if values.count(None) == n:  # keys only (NullWritable values): no separator
+                data = b"\n".join(keys) + b"\n"
+            else:  # all bytes: no Python per record
+                data = b"\n".join(map(sep.join, zip(keys, values, strict=False))) + b"\n"
+        except (TypeError, AttributeError):
             data = None
         if data is not None:
             self.out.write(data)

@@ -177,7 +177,7 @@ class JobRunner(abc.ABC):
                     break
                 inputs = [out_fs.make_qualified(output) if not _has_scheme(output) else output]
         finally:
-            for fs, path in temps:
+            for _out_fs, path in temps:
                 try:
                     _fs, p = resolve(path, conf)
                     _fs.delete(p, recursive=True)
