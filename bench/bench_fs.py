@@ -374,8 +374,8 @@ def main() -> int:
     data_dir = workdir / "data"
     for d in (fsdir, data_dir):
         d.mkdir(parents=True, exist_ok=True)
-    env = bs.pyhdp_environ(workdir, fresh=True)
-    bs.use_environ(env)
+    bs.use_environ(bs.pyhdp_environ(workdir, fresh=True))
+    bs.compile_pyhdp()
     ops = [o for o in a.ops.split(",") if o]
 
     if a.big:

@@ -346,9 +346,8 @@ def main() -> int:
     mrdir = workdir / "mr"
     mrdir.mkdir(parents=True, exist_ok=True)
     home = bs.pyhdp_home(workdir)  # pyhdp commands get HOME=home (fresh-install state); peers keep theirs
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "MAPRED_"))}
-    env["PYHDP_PYTHON"] = bs.base_python()
-    bs.use_environ(env)
+    bs.use_environ(bs.clean_environ())
+    bs.compile_pyhdp()
     defines = "".join(f"-D {d} " for d in a.defines)
     fill = {
         "hadoop": bs.pyhdp_command("hadoop"),

@@ -81,15 +81,15 @@ def cprofile(prog: str, args: list[str], env: dict, top: int) -> None:
     print(f"rc={p.returncode}\n```\n{p.stderr.strip()}\n```")
 
 
-def find_pyspy() -> str | None:
-    for cand in (shutil.which("py-spy"), os.path.join(os.path.dirname(sys.executable), "py-spy")):
+def find_pyspy(given: str | None = None) -> str | None:
+    for cand in (given, shutil.which("py-spy"), os.path.join(os.path.dirname(sys.executable), "py-spy")):
         if cand and os.path.exists(cand):
             return cand
     return None
 
 
-def pyspy(prog: str, args: list[str], env: dict, top: int, rate: int) -> None:
-    exe = find_pyspy()
+def pyspy(prog: str, args: list[str], env: dict, top: int, rate: int, given: str | None = None) -> None:
+    exe = find_pyspy(given)
     if not exe:
         print("py-spy not found (pip install py-spy)")
         return
@@ -148,6 +148,7 @@ def main() -> int:
     ap.add_argument("--mode", default="importtime,cprofile", help="importtime, cprofile, pyspy (comma list)")
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
+    ap.add_argument("--py-spy", default=None, help="the py-spy binary (default: on PATH or beside python)")
     ap.add_argument(
         "command", nargs=argparse.REMAINDER, help="-- PROG ARGS... (PROG: hadoop, hdfs, mapred, yarn)"
     )
@@ -157,6 +158,7 @@ def main() -> int:
         ap.error("give the command after --, e.g. -- hdfs dfs -ls /")
     workdir = bs.default_workdir() if a.workdir is None else Path(a.workdir).resolve()
     env = bs.pyhdp_environ(workdir)
+    bs.compile_pyhdp()
     env["PYTHONPATH"] = str(bs.REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     prog, args = cmd[0], cmd[1:]
     for mode in [m for m in a.mode.split(",") if m]:
@@ -165,7 +167,7 @@ def main() -> int:
         elif mode == "cprofile":
             cprofile(prog, args, env, a.top)
         elif mode == "pyspy":
-            pyspy(prog, args, env, a.top, a.rate)
+            pyspy(prog, args, env, a.top, a.rate, a.py_spy)
         else:
             ap.error(f"unknown mode {mode}")
         print()
