@@ -8,12 +8,23 @@ event loop hop); bulk block data uses the same connections with large bodies.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 
 from pyhdp.errors import FsError
 
 _local = threading.local()
+
+
+def _forget_connections_after_fork() -> None:
+    """A forked child must not share its parent's sockets (answers would go to the wrong process)."""
+    global _local
+    _local = threading.local()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 class ConnectError(FsError):

@@ -94,6 +94,13 @@ def shutdown_banner(name: str) -> None:
 def run_daemon(main: Callable[[asyncio.Event], Awaitable[None]]) -> int:
     """Run ``main(stop_event)`` until SIGTERM/SIGINT sets the event; then it cleans up."""
 
+    import faulthandler
+
+    try:
+        faulthandler.register(signal.SIGQUIT, all_threads=True)  # kill -3 dumps the threads, as a JVM does
+    except (AttributeError, ValueError, OSError):
+        pass
+
     async def runner() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
