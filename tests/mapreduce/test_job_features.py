@@ -250,3 +250,50 @@ def test_kill_a_running_job(tmp_path):
             time.sleep(0.1)
         else:
             raise AssertionError(f"task process {pid} survived the kill")
+
+
+def test_task_timeout(tmp_path, mr_conf):
+    src = write_lines(tmp_path / "in.txt", ["x"])
+    mr_conf.set("mapreduce.task.timeout", "1500")
+    mr_conf.set("mapreduce.map.maxattempts", "1")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        import time
+
+        def mapper(_, line):
+            time.sleep(30)
+            yield line, 1
+    """,
+        [src, tmp_path / "out"],
+    )
+    assert code == 1
+    assert "Timed out after 1 secs" in err
+    assert "failed with state FAILED" in err
+
+
+def test_several_inputs_and_pyfiles(tmp_path, mr_conf):
+    import zipfile
+
+    a = write_lines(tmp_path / "a" / "1.txt", ["alpha"])
+    b = write_lines(tmp_path / "b" / "2.txt", ["beta"])
+    lib = tmp_path / "lib.zip"
+    with zipfile.ZipFile(lib, "w") as z:
+        z.writestr("shout.py", "def shout(s):\n    return s.upper() + '!'\n")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class J(Job):
+            def mapper(self, _, line):
+                from shout import shout
+                yield shout(line), self.conf.get("mapreduce.map.input.file").rsplit("/", 1)[1]
+    """,
+        [a, b, tmp_path / "out", "--pyfiles", str(lib)],
+    )
+    assert code == 0, err
+    assert sorted(read_output(tmp_path / "out")) == ["ALPHA!\t1.txt", "BETA!\t2.txt"]
+    assert "Total input files to process : 2" in err

@@ -177,7 +177,13 @@ def _hook_results(result: Any, out: list) -> None:
 
 def _bind(job: Job, ctx: Any) -> None:
     job.conf = ctx.conf
-    job._counter_sink = ctx.counters.incr
+    incr, heartbeat = ctx.counters.incr, ctx.report_progress
+
+    def counter(group: str, name: str, amount: int = 1) -> None:
+        incr(group, name, amount)
+        heartbeat()  # a counter update is progress (mapreduce.task.timeout)
+
+    job._counter_sink = counter
     job._status_sink = ctx.set_status
 
 

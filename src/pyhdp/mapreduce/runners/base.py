@@ -45,6 +45,8 @@ class Attempt:
     error: str = ""
     stderr_tail: str = ""
     result: dict | None = None
+    last_report: float = 0.0
+    timed_out: bool = False
 
 
 @dataclasses.dataclass
@@ -441,6 +443,7 @@ class JobRunner(abc.ABC):
         reduces_queued = False
         running: dict[str, Attempt] = {}
         poll = max(con.poll_ms, 1) / 1000.0
+        timeout_ms = run.conf.get_int("mapreduce.task.timeout", 600000)
         last_print = 0.0
         con.uber(run.job_id)
         if not run.maps and run.reduces:
@@ -460,6 +463,7 @@ class JobRunner(abc.ABC):
                     task.start_time = a.start_time
                 task.state = a.state = "RUNNING"
                 con.info("mapred.LocalJobRunner", f"Starting task: {a.attempt_id}")
+                a.last_report = time.monotonic()
                 self.launch(run, a)
                 running[a.attempt_id] = a
             if not running:
@@ -468,9 +472,16 @@ class JobRunner(abc.ABC):
                     reduces_queued = True
                     continue
                 break
-            ev = self.next_event(poll)
+            ev = self.next_event(min(poll, 0.5) if timeout_ms else poll)
+            if timeout_ms:
+                self._check_timeouts(running, timeout_ms)
             if ev is not None:
                 a, msg = ev
+                a.last_report = time.monotonic()
+                if a.timed_out and msg.get("type") == "done" and not msg.get("ok"):
+                    msg = dict(
+                        msg, error=f"AttemptID:{a.attempt_id} Timed out after {timeout_ms // 1000} secs"
+                    )
                 kind = msg.get("type")
                 if kind == "progress":
                     a.progress = a.task.progress = float(msg.get("progress", 0.0))
@@ -508,6 +519,19 @@ class JobRunner(abc.ABC):
             if now - last_print >= poll:
                 last_print = now
                 con.progress(*self._progress(run))
+
+    def _check_timeouts(self, running: dict[str, Attempt], timeout_ms: int) -> None:
+        """``mapreduce.task.timeout``: an attempt silent that long (no progress, status or
+        counter report) is killed and fails."""
+        now = time.monotonic()
+        for a in list(running.values()):
+            if not a.timed_out and (now - a.last_report) * 1000 > timeout_ms:
+                a.timed_out = True
+                self.kill_attempt(a)
+
+    def kill_attempt(self, attempt: Attempt) -> None:
+        """Kill one running attempt; its executor then reports it done and failed."""
+        raise NotImplementedError
 
     def _attempt_succeeded(
         self, run: StepRun, a: Attempt, msg: dict, committer: Any, con: JobConsole

@@ -156,6 +156,11 @@ class LocalJobRunner(JobRunner):
             msg["stderr_tail"] = extract_traceback(stderr) or msg.get("traceback", "")
         return attempt, msg
 
+    def kill_attempt(self, attempt: Attempt) -> None:
+        for w in self.workers:
+            if w.attempt is attempt:
+                w.kill()
+
     def kill_all(self) -> None:
         for w in self.workers:
             if w.attempt is not None:
