@@ -42,6 +42,19 @@ def is_local_host(host: str) -> bool:
         return False
 
 
+def _local_and_silent(authority: str) -> bool:
+    """True when ``authority`` is this host and nothing accepts connections there, decided with
+    one refused connect (well under a millisecond) instead of importing the remote client."""
+    host, _, port = authority.rpartition(":") if ":" in authority else (authority, "", "8020")
+    if not port.isdigit() or host.strip("[]").lower() not in ("localhost", "127.0.0.1", "0.0.0.0", ""):
+        return False
+    try:
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=0.5):
+            return False
+    except OSError:
+        return True
+
+
 class DistributedFileSystem(FileSystem):
     scheme = "hdfs"
     capabilities = {
@@ -71,9 +84,11 @@ class DistributedFileSystem(FileSystem):
     def __new__(cls, conf: Configuration, authority: str = "", user: str | None = None):
         # a NameNode daemon answering at fs.defaultFS gets the remote client (pyhdp.hdfs.remote)
         if cls is DistributedFileSystem:
-            from pyhdp.hdfs.remote import select_class
+            auth = authority or cls._default_authority(conf)
+            if not _local_and_silent(auth):  # fast path: nothing listens on this host -> embedded
+                from pyhdp.hdfs.remote import select_class
 
-            cls = select_class(conf, authority or cls._default_authority(conf))
+                cls = select_class(conf, auth)
         return super().__new__(cls)
 
     def __init__(self, conf: Configuration, authority: str = "", user: str | None = None):
@@ -97,12 +112,15 @@ class DistributedFileSystem(FileSystem):
     @property
     def store(self) -> EmbeddedStore:
         if self._store is None:
-            host, _, port = self.authority.rpartition(":") if ":" in self.authority else (self.authority, "", "")
+            host, _, port = (
+                self.authority.rpartition(":") if ":" in self.authority else (self.authority, "", "")
+            )
             if not is_local_host(host):
                 raise FsError(
                     f"Call From {socket.gethostname()}/127.0.0.1 to {self.authority} failed on connection "
                     "exception: java.net.ConnectException: Connection refused; For more details see:  "
-                    "http://wiki.apache.org/hadoop/ConnectionRefused")
+                    "http://wiki.apache.org/hadoop/ConnectionRefused"
+                )
             from pyhdp.hdfs.embedded import open_store
 
             self._store = open_store(self.conf)
@@ -213,9 +231,15 @@ class DistributedFileSystem(FileSystem):
         return self.home_directory()
 
     # ------------------------------------------------------------------ data
-    def create(self, path: str, overwrite: bool = False, permission: int | None = None,
-               replication: int | None = None, block_size: int | None = None,
-               create_parent: bool = True) -> IO[bytes]:
+    def create(
+        self,
+        path: str,
+        overwrite: bool = False,
+        permission: int | None = None,
+        replication: int | None = None,
+        block_size: int | None = None,
+        create_parent: bool = True,
+    ) -> IO[bytes]:
         from pyhdp.hdfs.streams import DFSOutputStream
 
         p = self._path(path)
@@ -226,24 +250,36 @@ class DistributedFileSystem(FileSystem):
         if bpc <= 0 or bs % bpc:
             raise HadoopIllegalArgumentError(
                 f"io.bytes.per.checksum({bpc}) and blockSize({bs}) do not match. "
-                "blockSize should be a multiple of io.bytes.per.checksum")
+                "blockSize should be a multiple of io.bytes.per.checksum"
+            )
         repl = replication or self.default_replication(p)
-        self._call("create", path=p, masked=masked, holder=self.holder, overwrite=overwrite,
-                   create_parent=create_parent, replication=int(repl), block_size=int(bs))
+        self._call(
+            "create",
+            path=p,
+            masked=masked,
+            holder=self.holder,
+            overwrite=overwrite,
+            create_parent=create_parent,
+            replication=int(repl),
+            block_size=int(bs),
+        )
         return DFSOutputStream(self, p, bs)
 
     def append(self, path: str) -> IO[bytes]:
         from pyhdp.hdfs.streams import DFSOutputStream
 
         if not self.conf.get_bool("dfs.support.append", True):
-            raise FsError("Append is not supported. Please see the dfs.support.append configuration parameter")
+            raise FsError(
+                "Append is not supported. Please see the dfs.support.append configuration parameter"
+            )
         p = self._path(path)
         node, last, recovery = self._call("append", path=p, holder=self.holder)
         self.namesystem.flush()
         writer = None
         if last is not None and recovery is not None:
-            writer = self.store.blocks.reopen_for_append(recovery.block_id, recovery.old_genstamp,
-                                                         recovery.new_genstamp, recovery.length or 0)
+            writer = self.store.blocks.reopen_for_append(
+                recovery.block_id, recovery.old_genstamp, recovery.new_genstamp, recovery.length or 0
+            )
         return DFSOutputStream(self, p, node.block_size, start_length=node.length, block=writer)
 
     def open(self, path: str, buffer_size: int | None = None, verify_checksum: bool = True) -> IO[bytes]:
@@ -259,8 +295,9 @@ class DistributedFileSystem(FileSystem):
         on_boundary, recovery = self._call("truncate", path=p, new_length=int(new_length), holder=self.holder)
         self.namesystem.flush()
         if recovery is not None:
-            self.store.blocks.recover(recovery.block_id, recovery.old_genstamp, recovery.new_genstamp,
-                                      recovery.length)
+            self.store.blocks.recover(
+                recovery.block_id, recovery.old_genstamp, recovery.new_genstamp, recovery.length
+            )
         return on_boundary
 
     def concat(self, target: str, sources: list[str]) -> None:
@@ -290,8 +327,18 @@ class DistributedFileSystem(FileSystem):
                 continue
             if b.offset >= start + length and length >= 0 and b.offset != start:
                 break
-            out.append(BlockLocation(b.offset, b.length, [host], [addr], [f"/default-rack/{addr}"],
-                                     block_id=b.block_id, generation_stamp=b.genstamp, corrupt=b.corrupt))
+            out.append(
+                BlockLocation(
+                    b.offset,
+                    b.length,
+                    [host],
+                    [addr],
+                    [f"/default-rack/{addr}"],
+                    block_id=b.block_id,
+                    generation_stamp=b.genstamp,
+                    corrupt=b.corrupt,
+                )
+            )
         return out
 
     # ------------------------------------------------------------------ admin
@@ -311,8 +358,13 @@ class DistributedFileSystem(FileSystem):
     def set_quota_by_storage_type(self, path: str, storage_type: str, quota: int) -> None:
         if quota <= 0 and quota not in (QUOTA_DONT_SET, QUOTA_RESET):
             raise HadoopIllegalArgumentError(f"Invalid values for quota :{quota}")
-        self._call("setQuota", path=self._path(path), ns_quota=QUOTA_DONT_SET, ds_quota=int(quota),
-                   storage_type=storage_type)
+        self._call(
+            "setQuota",
+            path=self._path(path),
+            ns_quota=QUOTA_DONT_SET,
+            ds_quota=int(quota),
+            storage_type=storage_type,
+        )
 
     def set_safe_mode(self, action: str) -> bool:
         return self._call("setSafeMode", action=action)
@@ -323,5 +375,3 @@ class DistributedFileSystem(FileSystem):
     def home_directory(self) -> str:
         prefix = self.conf.get_trimmed("dfs.user.home.dir.prefix", "/user") or "/user"
         return f"{prefix.rstrip('/')}/{self.user}"
-
-

@@ -18,6 +18,8 @@ STORAGE_TYPES = ("RAM_DISK", "SSD", "DISK", "ARCHIVE", "PROVIDED", "NVDIMM")
 
 @dataclasses.dataclass
 class FsckEntry:
+    """One inode met by the fsck walk, with its blocks."""
+
     path: str
     inode: Inode
     blocks: list[LocatedBlock]
@@ -26,6 +28,8 @@ class FsckEntry:
 
 @dataclasses.dataclass
 class NamespaceStats:
+    """Counts for ``dfsadmin -report`` and ``-metasave``."""
+
     files: int
     dirs: int
     blocks: int

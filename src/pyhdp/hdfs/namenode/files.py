@@ -45,6 +45,8 @@ class Holder:
 
 @dataclasses.dataclass
 class LocatedBlock:
+    """A block of a file: id, generation stamp, offset in the file, length, state."""
+
     block_id: int
     genstamp: int
     offset: int

@@ -36,6 +36,8 @@ from pyhdp.hdfs.namenode.schema import ROOT_ID
 
 @dataclasses.dataclass
 class NamespaceSettings:
+    """Limits and switches of the namespace, from hdfs-site keys (:meth:`from_conf`)."""
+
     permissions_enabled: bool = True
     supergroup: str = "supergroup"
     min_block_size: int = 1048576

@@ -40,6 +40,8 @@ class Caller:
 
 @dataclasses.dataclass
 class Inode:
+    """One row of the ``inodes`` table."""
+
     id: int
     parent: int
     name: str

@@ -17,6 +17,8 @@ from pyhdp.hdfs.namenode.files import Holder
 
 @dataclasses.dataclass(frozen=True)
 class Operation:
+    """One entry of the operation table."""
+
     name: str  # ClientProtocol name
     method: str  # FSNamesystem method
     args: tuple[tuple[str, type | tuple[type, ...]], ...]

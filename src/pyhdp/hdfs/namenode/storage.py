@@ -67,6 +67,8 @@ def java_date(ts: float | None = None) -> str:
 
 @dataclasses.dataclass
 class VersionInfo:
+    """The ``current/VERSION`` properties of a storage directory."""
+
     namespace_id: int
     cluster_id: str
     ctime: int
