@@ -109,6 +109,7 @@ def test_ssh_settings_from_keys_and_hadoop_ssh_opts():
     assert (s.known_hosts, s.connect_timeout, s.identity_file, s.port, s.user) == ("no", 7.0, "/k/id", 2200, "yarn")
     s = SshSettings.from_conf(conf, env={"HADOOP_SSH_OPTS": "-o StrictHostKeyChecking yes -J jump@gw:22"})
     assert (s.known_hosts, s.jump_host) == ("strict", "jump@gw:22")
+    assert SshSettings.from_conf(conf, env={"HADOOP_SSH_PARALLEL": "32"}).parallelism == 32
 
 
 def test_bad_ssh_settings():

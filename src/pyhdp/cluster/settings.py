@@ -8,6 +8,7 @@ Hadoop's ``HADOOP_SSH_PARALLEL``), ``pyhdp.ssh.retries``, ``pyhdp.ssh.retry-back
 ``pyhdp.ssh.jump-host``, ``pyhdp.worker.python`` (default: this interpreter's path),
 ``pyhdp.worker.pythonpath``, ``pyhdp.worker.conf-dir`` and ``pyhdp.worker.env``.
 
+``HADOOP_SSH_PARALLEL`` sets the parallelism, and
 ``HADOOP_SSH_OPTS`` (an ssh command line fragment) is read when set in the environment and
 wins over the keys, as the shell scripts' environment wins in Hadoop: ``-i FILE``,
 ``-p PORT``, ``-l USER``, ``-J HOST`` and ``-o`` with ``StrictHostKeyChecking``,
@@ -74,8 +75,12 @@ class SshSettings:
         opts = env.get("HADOOP_SSH_OPTS")
         if opts:
             s.apply_ssh_opts(opts)
+        if env.get("HADOOP_SSH_PARALLEL"):
+            s.parallelism = _int_opt("HADOOP_SSH_PARALLEL", env["HADOOP_SSH_PARALLEL"])
         if s.retries < 0:
             s.retries = 0
+        if s.parallelism < 1:
+            raise ConfigError(f"Invalid value for parallelism: \"{s.parallelism}\" must be at least 1")
         return s
 
     def apply_ssh_opts(self, text: str) -> None:
