@@ -78,8 +78,10 @@ def real_hosts(n: int, rounds: int) -> int:
     hosts = TestHosts.create(n, os.path.join(work, "hosts"))
     try:
         master = hosts.bridge_address
-        print(f"real hosts: {n} {hosts.mode} hosts with sshd, NameNode on the master ({master}), "
-              "a DataNode per host started over SSH")
+        print(
+            f"real hosts: {n} {hosts.mode} hosts with sshd, NameNode on the master ({master}), "
+            "a DataNode per host started over SSH"
+        )
         for r in range(rounds):
             base = os.path.join(work, f"r{r}")
             conf_dir = os.path.join(base, "conf")
@@ -90,20 +92,29 @@ def real_hosts(n: int, rounds: int) -> int:
                     s.bind((master, 0))
                     ports.append(s.getsockname()[1])
             site = dict(hosts.ssh_conf())
-            site.update({
-                "hadoop.tmp.dir": f"{base}/${{pyhdp.host}}/data", "hadoop.log.dir": f"{base}/${{pyhdp.host}}/logs",
-                "fs.defaultFS": f"hdfs://{master}:{ports[0]}", "dfs.namenode.http-address": f"{master}:{ports[1]}",
-                "dfs.namenode.secondary.http-address": "", "dfs.datanode.address": "${pyhdp.host}:9866",
-                "dfs.datanode.http.address": "${pyhdp.host}:9864", "dfs.datanode.ipc.address": "${pyhdp.host}:9867",
-                "dfs.heartbeat.interval": "1s", "pyhdp.cluster.sync-on-start": "true",
-            })
+            site.update(
+                {
+                    "hadoop.tmp.dir": f"{base}/${{pyhdp.host}}/data",
+                    "hadoop.log.dir": f"{base}/${{pyhdp.host}}/logs",
+                    "fs.defaultFS": f"hdfs://{master}:{ports[0]}",
+                    "dfs.namenode.http-address": f"{master}:{ports[1]}",
+                    "dfs.namenode.secondary.http-address": "",
+                    "dfs.datanode.address": "${pyhdp.host}:9866",
+                    "dfs.datanode.http.address": "${pyhdp.host}:9864",
+                    "dfs.datanode.ipc.address": "${pyhdp.host}:9867",
+                    "dfs.heartbeat.interval": "1s",
+                    "pyhdp.cluster.sync-on-start": "true",
+                }
+            )
             with open(os.path.join(conf_dir, "core-site.yaml"), "w") as f:
                 yaml.safe_dump(site, f)
             with open(os.path.join(conf_dir, "workers"), "w") as f:
                 f.write("\n".join(hosts.entries()) + "\n")
             env = dict(os.environ, HOME=base, PYHDP_CONF_DIR=conf_dir, HADOOP_STOP_TIMEOUT="5")
             t0 = time.perf_counter()
-            proc = subprocess.run([os.path.join(sbin, "start-dfs.sh")], capture_output=True, text=True, env=env)
+            proc = subprocess.run(
+                [os.path.join(sbin, "start-dfs.sh")], capture_output=True, text=True, env=env
+            )
             t_script = time.perf_counter() - t0
             live = 0
             while time.perf_counter() - t0 < 120:
@@ -118,11 +129,15 @@ def real_hosts(n: int, rounds: int) -> int:
                 time.sleep(0.05)
             t_live = time.perf_counter() - t0
             t1 = time.perf_counter()
-            stop = subprocess.run([os.path.join(sbin, "stop-dfs.sh")], capture_output=True, text=True, env=env)
+            stop = subprocess.run(
+                [os.path.join(sbin, "stop-dfs.sh")], capture_output=True, text=True, env=env
+            )
             t_stop = time.perf_counter() - t1
             ok = proc.returncode == 0 and stop.returncode == 0 and live >= n
-            print(f"  round {r + 1}: start-dfs.sh {t_script:.2f} s, {live} live DataNodes after {t_live:.2f} s, "
-                  f"stop-dfs.sh {t_stop:.2f} s{'' if ok else '  (FAILED: ' + proc.stdout[-300:] + stop.stdout[-300:] + ')'}")
+            print(
+                f"  round {r + 1}: start-dfs.sh {t_script:.2f} s, {live} live DataNodes after {t_live:.2f} s, "
+                f"stop-dfs.sh {t_stop:.2f} s{'' if ok else '  (FAILED: ' + proc.stdout[-300:] + stop.stdout[-300:] + ')'}"
+            )
     finally:
         hosts.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -136,15 +151,24 @@ def main() -> int:
     ap.add_argument("--parallelism", type=int, default=10)
     ap.add_argument("--sizes", default="1,2,5,10,20,50,100")
     ap.add_argument("--serial-max", type=int, default=20, help="largest N also run one host at a time")
-    ap.add_argument("--real", type=int, default=0, metavar="N",
-                    help="also start-dfs.sh/stop-dfs.sh on N real network-namespace hosts (root, sshd)")
+    ap.add_argument(
+        "--real",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also start-dfs.sh/stop-dfs.sh on N real network-namespace hosts (root, sshd)",
+    )
     ap.add_argument("--real-rounds", type=int, default=3)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     p = args.parallelism
-    print(f"start-dfs.sh fan-out with a stub SSH transport: connect {args.connect:g} s, daemon start "
-          f"{args.command:g} s per host, pyhdp.ssh.parallelism={p}")
-    print(f"{'workers':>8} {'pooled s':>9} {'x N=1':>7} {'rounds':>7} {'max conn':>9} {'serial s':>9} {'speed-up':>9}")
+    print(
+        f"start-dfs.sh fan-out with a stub SSH transport: connect {args.connect:g} s, daemon start "
+        f"{args.command:g} s per host, pyhdp.ssh.parallelism={p}"
+    )
+    print(
+        f"{'workers':>8} {'pooled s':>9} {'x N=1':>7} {'rounds':>7} {'max conn':>9} {'serial s':>9} {'speed-up':>9}"
+    )
     base = None
     for n in sizes:
         pooled, max_conn = run_once(n, p, args.connect, args.command)
@@ -156,9 +180,13 @@ def main() -> int:
             speed_text = f"{serial / pooled:8.1f}x"
         # rounds: NameNode and secondary NameNode (one host each) + ceil(N/p) rounds of DataNodes
         rounds = 2 + math.ceil(n / p)
-        print(f"{n:>8} {pooled:9.2f} {pooled / base:7.2f} {rounds:>7} {max_conn:>9} {serial_text:>9} {speed_text:>9}")
-    print("(x N=1: wall time relative to one worker; with a bounded pool it follows the rounds column, "
-          "i.e. grows as N/p, while one-at-a-time grows as N)")
+        print(
+            f"{n:>8} {pooled:9.2f} {pooled / base:7.2f} {rounds:>7} {max_conn:>9} {serial_text:>9} {speed_text:>9}"
+        )
+    print(
+        "(x N=1: wall time relative to one worker; with a bounded pool it follows the rounds column, "
+        "i.e. grows as N/p, while one-at-a-time grows as N)"
+    )
     if args.real:
         real_hosts(args.real, args.real_rounds)
     return 0
