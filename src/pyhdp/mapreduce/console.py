@@ -41,12 +41,52 @@ def _info_enabled() -> bool:
 
 
 class JobConsole:
-    def __init__(self, err: IO[str] | None = None, quiet: bool | None = None, poll_ms: int = 1000):
+    """``rich=True`` (a TTY, see :func:`rich_progress_wanted`) shows live map/reduce bars
+    instead of the ``map N% reduce M%`` lines and leaves out per-task lines."""
+
+    def __init__(
+        self, err: IO[str] | None = None, quiet: bool | None = None, poll_ms: int = 1000, rich: bool = False
+    ):
         self.err = err or sys.stderr
         self.enabled = _info_enabled() if quiet is None else not quiet
         self.last_progress: str | None = None
         self.poll_ms = poll_ms
         self._uber_printed = False
+        self.rich = rich and self.enabled
+        self._bars: Any = None
+        self._bar_ids: tuple[Any, Any] | None = None
+
+    # ------------------------------------------------------------ rich display
+    def _start_bars(self, job_id: str) -> None:
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        except ImportError:
+            self.rich = False
+            return
+        self._bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=Console(file=self.err),
+            transient=True,
+        )
+        self._bar_ids = (
+            self._bars.add_task(f"{job_id} map   ", total=100),
+            self._bars.add_task(f"{job_id} reduce", total=100),
+        )
+        self._bars.start()
+
+    def _stop_bars(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+            self._bars = None
+
+    def task_info(self, logger: str, message: str) -> None:
+        """Per-task lines (``Starting task: ...``): left out under the rich display."""
+        if not self.rich:
+            self.info(logger, message)
 
     @staticmethod
     def stamp() -> str:
@@ -56,8 +96,12 @@ class JobConsole:
     def log(self, level: str, logger: str, message: str) -> None:
         if not self.enabled and level == "INFO":
             return
+        line = f"{self.stamp()} {level} {logger}: {message}"
+        if self._bars is not None:
+            self._bars.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            return
         try:
-            self.err.write(f"{self.stamp()} {level} {logger}: {message}\n")
+            self.err.write(line + "\n")
             self.err.flush()
         except (BrokenPipeError, ValueError):
             pass
@@ -84,6 +128,8 @@ class JobConsole:
         self.info("mapreduce.Job", f"Running job: {job_id}")
         self._uber_printed = False
         self.last_progress = None
+        if self.rich:
+            self._start_bars(job_id)
 
     def uber(self, job_id: str) -> None:
         if not self._uber_printed:
@@ -95,6 +141,10 @@ class JobConsole:
         if line == self.last_progress:
             return False
         self.last_progress = line
+        if self._bars is not None and self._bar_ids is not None:
+            self._bars.update(self._bar_ids[0], completed=map_progress * 100)
+            self._bars.update(self._bar_ids[1], completed=reduce_progress * 100)
+            return True
         self.info("mapreduce.Job", line)
         return True
 
@@ -108,6 +158,10 @@ class JobConsole:
                 pass
 
     def completed(self, job_id: str, state: str, counters: Counters | None, diagnostics: str = "") -> None:
+        if self._bars is not None:
+            self._stop_bars()
+            if self.last_progress:
+                self.info("mapreduce.Job", self.last_progress)
         if state == "SUCCEEDED":
             self.info("mapreduce.Job", f"Job {job_id} completed successfully")
         else:

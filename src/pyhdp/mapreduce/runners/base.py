@@ -14,12 +14,13 @@ import abc
 import dataclasses
 import os
 import shutil
+import sys
 import time
 from typing import IO, TYPE_CHECKING, Any
 
 from pyhdp.mapreduce import ids
 from pyhdp.mapreduce.api import JobResult, JobSpec, OutputExistsError, Step, TaskFailure
-from pyhdp.mapreduce.console import JobConsole
+from pyhdp.mapreduce.console import JobConsole, rich_progress_wanted
 from pyhdp.mapreduce.counters import JOB_GROUP, Counters
 from pyhdp.mapreduce.runners.localize import localize
 
@@ -130,6 +131,7 @@ class JobRunner(abc.ABC):
             err,
             quiet=not console,
             poll_ms=conf.get_int("mapreduce.client.progressmonitor.pollinterval", 1000),
+            rich=rich_progress_wanted(conf, err or sys.stderr),
         )
         conf = conf.copy()
         if "mapreduce.job.name" not in conf or conf.sources.get("mapreduce.job.name", "").endswith(
@@ -462,7 +464,7 @@ class JobRunner(abc.ABC):
                 if not task.start_time:
                     task.start_time = a.start_time
                 task.state = a.state = "RUNNING"
-                con.info("mapred.LocalJobRunner", f"Starting task: {a.attempt_id}")
+                con.task_info("mapred.LocalJobRunner", f"Starting task: {a.attempt_id}")
                 a.last_report = time.monotonic()
                 self.launch(run, a)
                 running[a.attempt_id] = a
@@ -543,7 +545,7 @@ class JobRunner(abc.ABC):
         a.task.state = "SUCCEEDED"
         a.task.finish_time = a.finish_time
         run.counters.merge(msg.get("counters") or {})
-        con.info("mapred.Task", f"Task '{a.attempt_id}' done.")
+        con.task_info("mapred.Task", f"Task '{a.attempt_id}' done.")
 
     def _progress(self, run: StepRun) -> tuple[float, float]:
         mp = _avg(t.progress for t in run.maps) if run.maps else 1.0
