@@ -101,7 +101,22 @@ def clean_environ() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "MAPRED_"))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYHDP_PYTHON"] = base_python()
+    env["HADOOP_USER_NAME"] = bench_user()
     return env
+
+
+def bench_user() -> str:
+    """The user pyhdp runs as, fixed for the whole run (the store's superuser is who formats it).
+
+    From the passwd database, else ``$USER``, else ``root`` for uid 0: set explicitly so that a
+    passwd lookup that starts or stops failing mid-run cannot switch users under the store.
+    """
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (KeyError, ImportError, OSError):
+        return os.environ.get("USER") or ("root" if os.getuid() == 0 else f"uid{os.getuid()}")
 
 
 def compile_pyhdp() -> None:
