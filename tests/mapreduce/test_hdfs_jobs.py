@@ -118,3 +118,17 @@ def test_wordcount_on_hdfs(hdfs, tmp_path):
     out = err.getvalue()
     assert "HDFS: Number of bytes read=" in out and "HDFS: Number of bytes written=" in out
     assert "number of splits:3" in out or "number of splits:2" in out
+
+
+def test_missing_input_hints_at_a_local_path(hdfs, tmp_path, monkeypatch):
+    from pyhdp.mapreduce.api import InvalidInputError
+    from pyhdp.mapreduce.input.splits import list_input_files
+
+    conf, _fs = hdfs
+    (tmp_path / "local-only").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInputError) as ei:
+        list_input_files(["local-only"], conf)
+    msg = str(ei.value)
+    assert msg.startswith("Input path does not exist: hdfs://localhost:9000/user/")
+    assert f"file://{tmp_path}/local-only" in msg

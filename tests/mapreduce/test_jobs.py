@@ -448,3 +448,11 @@ def test_python_job_py_in_out(tmp_path):
     assert "INFO mapreduce.Job: Running job: job_local" in proc.stderr
     assert " map 100% reduce 100%" in proc.stderr
     assert parse_counts(read_output(out)) == expected_counts(CORPUS)
+
+
+def test_unknown_framework_is_refused(tmp_path, mr_conf):
+    from pyhdp.mapreduce.api import JobSpec, JobSubmissionError, Step, run_job
+
+    mr_conf.set("mapreduce.framework.name", "classic")
+    with pytest.raises(JobSubmissionError, match="Cannot initialize Cluster"):
+        run_job(JobSpec([str(tmp_path)], str(tmp_path / "o"), [Step()]), mr_conf, console=False)
