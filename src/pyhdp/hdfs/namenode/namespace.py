@@ -137,6 +137,7 @@ class Namespace:
         self._tx: str | None = None
         self._tx_start = 0.0
         self._removed: list[int] = []
+        self._timer: threading.Timer | None = None
         #: seconds consecutive operations may share one transaction (0: commit each)
         self.group_commit_window = 0.0
         self.superuser = self.get_meta("superuser") or ""
@@ -177,6 +178,7 @@ class Namespace:
                     timer = threading.Timer(self.group_commit_window * 2, self.flush)
                     timer.daemon = True
                     timer.start()
+                    self._timer = timer
             if group:
                 self.conn.execute("SAVEPOINT op")
             self._depth = 1
@@ -201,6 +203,9 @@ class Namespace:
             self._commit()
 
     def _commit(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()  # nothing left for it to commit (and no thread alive at exit)
         removed = self._removed
         self._removed = []
         self._tx = None
