@@ -150,3 +150,24 @@ def test_store_locked_by_a_daemon(store_conf, authority):
         daemon.release()
     assert DistributedFileSystem(store_conf, authority).exists("/formatted")
     close_stores()
+
+
+def test_store_of_an_older_schema_is_migrated(dfs_factory, store_conf):
+    from pyhdp.hdfs.embedded import close_stores
+    from pyhdp.hdfs.namenode.storage import NameStorage, name_dirs
+
+    fs = dfs_factory()
+    fs.mkdirs("/a/b")
+    fs.write_bytes("/a/f", b"x")
+    close_stores()
+    db = NameStorage(name_dirs(store_conf)[0]).db_path
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE inodes DROP COLUMN nchildren")  # as written before child counts existed
+    conn.commit()
+    conn.close()
+    fs = dfs_factory()
+    assert fs.get_file_status("/a").children_num == 2
+    fs.write_bytes("/a/g", b"y")
+    assert fs.get_file_status("/a").children_num == 3

@@ -100,6 +100,24 @@ def connect(db_path: str, busy_timeout_ms: int = 60000) -> sqlite3.Connection:
     return conn
 
 
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a namespace written by an older pyhdp up to this schema (idempotent)."""
+    cols = {row[1] for row in conn.execute("PRAGMA table_info(inodes)")}
+    if "nchildren" not in cols:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cols = {row[1] for row in conn.execute("PRAGMA table_info(inodes)")}
+            if "nchildren" not in cols:
+                conn.execute("ALTER TABLE inodes ADD COLUMN nchildren INTEGER NOT NULL DEFAULT 0")
+                conn.execute(
+                    "UPDATE inodes SET nchildren = (SELECT count(*) FROM inodes c WHERE c.parent = inodes.id)"
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
 def create_schema(db_path: str, version: VersionInfo, superuser: str, supergroup: str) -> None:
     """A fresh namespace: ``/`` (superuser:supergroup 755), ``/tmp`` (1777), ``/user/<superuser>``."""
     now = int(time.time() * 1000)
