@@ -37,15 +37,14 @@ class EmbeddedStore:
         from pyhdp.hdfs.datanode.blockstore import BlockStore
         from pyhdp.hdfs.namenode.admin import FSNamesystem
         from pyhdp.hdfs.namenode.namespace import NamespaceSettings
-        from pyhdp.hdfs.namenode.schema import connect, migrate
+        from pyhdp.hdfs.namenode.schema import connect
         from pyhdp.security import login_user
 
         self.conf = conf
         self.storage = NameStorage(name_dir)
         settings = NamespaceSettings.from_conf(conf)
         self.version = ensure_formatted_and_lock(self.storage, login_user(), settings.supergroup)
-        self.conn = connect(self.storage.db_path)
-        migrate(self.conn)
+        self.conn = connect(self.storage.db_path)  # migrates an older schema
         self.namesystem: FSNamesystem = FSNamesystem(self.conn, settings)
         # consecutive operations of one command (1,000 -touchz) share a transaction for up to 50 ms
         self.namesystem.group_commit_window = GROUP_COMMIT_WINDOW

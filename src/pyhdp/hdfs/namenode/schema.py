@@ -97,13 +97,14 @@ def connect(db_path: str, busy_timeout_ms: int = 60000) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=OFF")
+    migrate(conn)
     return conn
 
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring a namespace written by an older pyhdp up to this schema (idempotent)."""
     cols = {row[1] for row in conn.execute("PRAGMA table_info(inodes)")}
-    if "nchildren" not in cols:
+    if cols and "nchildren" not in cols:  # no columns: a database about to be created
         conn.execute("BEGIN IMMEDIATE")
         try:
             cols = {row[1] for row in conn.execute("PRAGMA table_info(inodes)")}
