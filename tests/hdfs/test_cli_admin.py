@@ -316,3 +316,34 @@ def test_small_admin_commands_have_their_effect(cli, pyhdp_home):
     )
     r = cli("hdfs", "dfsadmin", "-refreshNodes", env={"HADOOP_USER_NAME": "bob"})
     assert r.stderr == "refreshNodes: Access denied for user bob. Superuser privilege is required\n"
+
+
+def test_store_locked_by_another_writer_gives_one_line(cli, pyhdp_home):
+    import subprocess
+    import sys
+
+    assert cli("hdfs", "dfs", "-mkdir", "/x").returncode == 0  # formats the store
+    name_dir = pyhdp_home.data_dir / "dfs" / "name"
+    code = (
+        "import sys\nfrom pyhdp.hdfs.namenode.storage import StorageLock\n"
+        f"lock = StorageLock({str(name_dir)!r})\nassert lock.try_lock(exclusive=True)\nlock.write_owner()\n"
+        "print('locked', flush=True)\nsys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=pyhdp_home.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        r = cli("hdfs", "dfs", "-ls", "/")
+        assert r.returncode == 1 and r.stdout == ""
+        assert r.stderr.startswith(
+            f"ls: Cannot lock storage {name_dir}. The directory is already locked by {holder.pid}@"
+        )
+        assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
+    finally:
+        holder.communicate("", timeout=60)
+    assert cli("hdfs", "dfs", "-ls", "/").returncode == 0
