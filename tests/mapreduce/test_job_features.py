@@ -297,3 +297,42 @@ def test_several_inputs_and_pyfiles(tmp_path, mr_conf):
     assert code == 0, err
     assert sorted(read_output(tmp_path / "out")) == ["ALPHA!\t1.txt", "BETA!\t2.txt"]
     assert "Total input files to process : 2" in err
+
+
+def test_counter_limit_and_map_output_compression(tmp_path, mr_conf):
+    src = write_lines(tmp_path / "in.txt", ["a b c", "a"])
+    mr_conf.set("mapreduce.map.output.compress", "true")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        def mapper(_, line):
+            for w in line.split():
+                yield w, 1
+
+        def reducer(w, counts):
+            yield w, sum(counts)
+    """,
+        [src, tmp_path / "out"],
+    )
+    assert code == 0, err
+    assert read_output(tmp_path / "out") == ["a\t2", "b\t1", "c\t1"]
+    mr_conf.set("mapreduce.job.counters.max", "60")
+    mr_conf.set("mapreduce.map.maxattempts", "1")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class Many(Job):
+            def mapper(self, _, line):
+                for i in range(100):
+                    self.increment_counter("mine", f"c{i}")
+                yield line, 1
+    """,
+        [src, tmp_path / "out2"],
+        name="many.py",
+    )
+    assert code == 1
+    assert "LimitExceededException: Too many counters:" in err and "max=60" in err

@@ -3,7 +3,8 @@
 ``file.out`` holds one *segment* per reduce partition, in partition order.  A segment is
 a sequence of blocks; a block is ``>IBI`` (payload length, codec, CRC32 of payload)
 followed by the payload, a ``marshal`` (codec 0) or ``pickle`` (codec 1) dump of a list
-of ``(key: bytes, value)`` tuples sorted by key.  ``file.out.index`` is ``b"PYMO1\\n"``
+of ``(key: bytes, value)`` tuples sorted by key; codec bit 2 marks a zlib-compressed
+payload (``mapreduce.map.output.compress``).  ``file.out.index`` is ``b"PYMO1\\n"``
 then, per partition, ``>QQQ`` = (offset, length, record count), so a shuffle service can
 serve partition *r* as the byte range ``[offset, offset+length)`` of ``file.out``.
 Spill files use the same format.
@@ -30,27 +31,36 @@ class CorruptMapOutputError(OSError):
     pass
 
 
-def encode_block(records: list) -> bytes:
+ZLIB = 2  # codec flag: the payload is zlib-compressed (mapreduce.map.output.compress)
+
+
+def encode_block(records: list, compress: bool = False) -> bytes:
     try:
         payload = marshal.dumps(records, 2)  # version 2: no reference tracking, faster
         codec = 0
     except ValueError:
         payload = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         codec = 1
+    if compress:
+        payload = zlib.compress(payload, 1)
+        codec |= ZLIB
     return HEADER.pack(len(payload), codec, zlib.crc32(payload)) + payload
 
 
 def decode_payload(payload: bytes, codec: int) -> list:
-    if codec == 0:
-        return marshal.loads(payload)
-    return pickle.loads(payload)
+    if codec & ZLIB:
+        payload = zlib.decompress(payload)
+    if codec & 1:
+        return pickle.loads(payload)
+    return marshal.loads(payload)
 
 
 class MapOutputWriter:
     """Writes partition segments in order; ``close()`` writes the index."""
 
-    def __init__(self, path: str, num_partitions: int):
+    def __init__(self, path: str, num_partitions: int, compress: bool = False):
         self.path = path
+        self.compress = compress
         self.num_partitions = num_partitions
         self._f = open(path, "wb")  # noqa: SIM115 - closed in close()
         self._index: list[tuple[int, int, int]] = []
@@ -76,7 +86,7 @@ class MapOutputWriter:
         step = BLOCK_RECORDS
         f = self._f
         for i in range(0, n, step):
-            f.write(encode_block(records[i : i + step]))
+            f.write(encode_block(records[i : i + step], self.compress))
         self._seg_records += n
         self.records += n
 

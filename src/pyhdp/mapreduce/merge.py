@@ -98,6 +98,7 @@ def merge_passes(
     tmp_dir: str,
     sort_key: Callable[[bytes], Any] | None = None,
     on_spill: Callable[[int], None] | None = None,
+    compress: bool = False,
 ) -> list[Callable[[], Run]]:
     """Reduce ``segments`` (run factories) to at most ``factor`` by merging into temp files.
 
@@ -116,7 +117,7 @@ def merge_passes(
             take = factor
         group, segs = segs[:take], segs[take:]
         path = os.path.join(tmp_dir, f"intermediate.{n_pass}")
-        w = MapOutputWriter(path, 1)
+        w = MapOutputWriter(path, 1, compress)
         w.start_partition(0)
         for block in merge_runs([g() for g in group], sort_key):
             w.write_records(block)

@@ -87,7 +87,9 @@ class MapOutputCollector:
         spill_percent: float = 0.8,
         factor: int = 10,
         min_spills_for_combine: int = 3,
+        compress: bool = False,
     ):
+        self.compress = compress
         self.out_dir = out_dir
         self.r = max(num_partitions, 1)
         self.counters = counters
@@ -203,7 +205,7 @@ class MapOutputCollector:
         self.size = 0
         kf = record_key(self.sort_key)
         path = os.path.join(self.out_dir, f"spill{len(self.spills)}.out")
-        w = MapOutputWriter(path, self.r)
+        w = MapOutputWriter(path, self.r, self.compress)
         for p, bucket in enumerate(buckets):
             bucket.sort(key=kf)
             w.start_partition(p)
@@ -219,7 +221,7 @@ class MapOutputCollector:
         final = os.path.join(self.out_dir, "file.out")
         self.spill()
         if not self.spills:
-            w = MapOutputWriter(final, self.r)
+            w = MapOutputWriter(final, self.r, self.compress)
             w.close()
         elif len(self.spills) == 1:
             os.replace(self.spills[0], final)
@@ -232,7 +234,7 @@ class MapOutputCollector:
     def _merge_spills(self, final: str) -> None:
         indexes = {p: read_index(p + ".index") for p in self.spills}
         use_combiner = self.combiner is not None and len(self.spills) >= self.min_spills
-        w = MapOutputWriter(final, self.r)
+        w = MapOutputWriter(final, self.r, self.compress)
         tmp = os.path.join(self.out_dir, "merge-tmp")
         os.makedirs(tmp, exist_ok=True)
         for p in range(self.r):
@@ -243,7 +245,7 @@ class MapOutputCollector:
             ]
             w.start_partition(p)
             if segs:
-                segs = merge_passes(segs, self.factor, tmp, self.sort_key, self._count_spilled)
+                segs = merge_passes(segs, self.factor, tmp, self.sort_key, self._count_spilled, self.compress)
                 merged = merge_runs([iter(s()) for s in segs], self.sort_key)
                 if use_combiner:
                     merged = self._combine_stream(merged)

@@ -128,8 +128,32 @@ def run_attempt(desc: dict, send: Callable[[dict], None] | None = None) -> dict:
         result = _run_reduce(desc, conf, step, counters, send)
     counters.task("CPU_MILLISECONDS", int((time.process_time() - started) * 1000))
     counters.task("GC_TIME_MILLIS", 0)
-    result["counters"] = counters.to_json()
+    result["counters"] = check_counter_limits(counters, conf).to_json()
     return result
+
+
+class LimitExceededError(RuntimeError):
+    """Hadoop's ``org.apache.hadoop.mapreduce.counters.LimitExceededException``."""
+
+    def __str__(self) -> str:
+        return f"org.apache.hadoop.mapreduce.counters.LimitExceededException: {self.args[0]}"
+
+
+def check_counter_limits(counters: Counters, conf: Any) -> Counters:
+    """Truncate long names and enforce ``mapreduce.job.counters.max`` / ``.groups.max``."""
+    gmax = conf.get_int("mapreduce.job.counters.group.name.max", 128)
+    cmax = conf.get_int("mapreduce.job.counters.counter.name.max", 64)
+    out = Counters()
+    for group, names in counters.groups.items():
+        for name, value in names.items():
+            out.incr(group[:gmax], name[:cmax], value)
+    limit = conf.get_int("mapreduce.job.counters.max", 120)
+    groups_limit = conf.get_int("mapreduce.job.counters.groups.max", 50)
+    if len(out) > limit:
+        raise LimitExceededError(f"Too many counters: {len(out)} max={limit}")
+    if len(out.groups) > groups_limit:
+        raise LimitExceededError(f"Too many counter groups: {len(out.groups)} max={groups_limit}")
+    return out
 
 
 def _writer_for(desc: dict, conf: Any, step: Step) -> tuple[Any, Any, str]:
@@ -208,6 +232,7 @@ def _run_map(desc: dict, conf: Any, step: Step, counters: Counters, send) -> dic
             spill_percent=conf.get_float("mapreduce.map.sort.spill.percent", 0.8),
             factor=conf.get_int("mapreduce.task.io.sort.factor", 10),
             min_spills_for_combine=conf.get_int("mapreduce.map.combine.minspills", 3),
+            compress=conf.get_bool("mapreduce.map.output.compress", False),
         )
         ctx.collector = collector
         ctx._sink = collector.add_batch
