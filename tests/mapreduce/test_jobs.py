@@ -456,3 +456,21 @@ def test_unknown_framework_is_refused(tmp_path, mr_conf):
     mr_conf.set("mapreduce.framework.name", "classic")
     with pytest.raises(JobSubmissionError, match="Cannot initialize Cluster"):
         run_job(JobSpec([str(tmp_path)], str(tmp_path / "o"), [Step()]), mr_conf, console=False)
+
+
+def test_reduce_side_merge_passes_with_many_maps(tmp_path, mr_conf):
+    lines = [f"w{i % 50} w{(i * 7) % 13}" for i in range(3000)]
+    src = write_lines(tmp_path / "in.txt", lines)
+    out = tmp_path / "out"
+    mr_conf.set("mapreduce.input.fileinputformat.split.maxsize", "300")  # ~80 maps, more than one pass
+    mr_conf.set("mapreduce.reduce.memory.mb", "100")  # 70 MiB of shuffle buffer: 17 segments a pass
+    code, err = run(tmp_path, mr_conf, WORDCOUNT, [src, out])
+    assert code == 0, err
+    maps = int(err.split("number of splits:")[1].split("\n")[0])
+    assert maps > 60
+    assert parse_counts(read_output(out)) == expected_counts(lines)
+    reduce_in = int(err.split("Reduce input records=")[1].split("\n")[0])
+    spilled = int(err.split("Spilled Records=")[1].split("\n")[0])
+    # one spill per map writes each reduce input record once, the reduce reads it once;
+    # anything beyond is the intermediate merge passes writing records again
+    assert spilled > 2 * reduce_in

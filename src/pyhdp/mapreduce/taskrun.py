@@ -284,6 +284,32 @@ def _memory_counters(counters: Counters, kind: str) -> None:
     counters.task(f"{kind}_PHYSICAL_MEMORY_BYTES_MAX", rss)
 
 
+#: memory one run of a streaming merge holds (one decoded block), for the reduce-side width
+RUN_MEMORY = 4 << 20
+#: cap of the memory of the reduce-side merge heads
+REDUCE_MERGE_MEMORY = 200 << 20
+
+
+def reduce_merge_width(conf: Any) -> int:
+    """How many map outputs a reduce merges in one pass.
+
+    Hadoop keeps fetched map outputs in the shuffle buffer (``mapreduce.reduce.memory.mb``
+    × ``mapreduce.reduce.shuffle.input.buffer.percent``) and merges those in memory
+    without the ``mapreduce.task.io.sort.factor`` limit, which applies to on-disk segments.
+    pyhdp streams every segment (one block in memory per segment), so the segments whose
+    heads fit that buffer — at most 200 MiB of it — merge in one pass; never fewer than
+    the factor.
+    """
+    factor = conf.get_int("mapreduce.task.io.sort.factor", 10)
+    mb = conf.get_int("mapreduce.reduce.memory.mb", -1)
+    mb = 1024 if mb <= 0 else mb
+    budget = min(
+        mb * (1 << 20) * conf.get_float("mapreduce.reduce.shuffle.input.buffer.percent", 0.7),
+        REDUCE_MERGE_MEMORY,
+    )
+    return max(factor, int(budget // RUN_MEMORY))
+
+
 def _run_reduce(desc: dict, conf: Any, step: Step, counters: Counters, send) -> dict:
     from pyhdp.mapreduce.context import ReduceContext
     from pyhdp.mapreduce.mapoutput import read_index, read_segment
@@ -316,9 +342,7 @@ def _run_reduce(desc: dict, conf: Any, step: Step, counters: Counters, send) -> 
     def on_spill(n: int) -> None:
         spilled[0] += n
 
-    segs = merge_passes(
-        segs, conf.get_int("mapreduce.task.io.sort.factor", 10), local_dir, sort_key, on_spill
-    )
+    segs = merge_passes(segs, reduce_merge_width(conf), local_dir, sort_key, on_spill)
     blocks = merge_runs([iter(s()) for s in segs], sort_key)
     writer, out_fs, _fmt = _writer_for(desc, conf, step)
     ctx = ReduceContext(
