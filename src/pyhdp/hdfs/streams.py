@@ -99,6 +99,10 @@ class DFSOutputStream(io.RawIOBase):
                 last = self._block_len
                 self._block = None
             self._fs.namesystem.complete(self._fs.caller, self.path, self._fs.holder, last)
+            if last is not None:
+                # a file with data is visible to every process once close() returns, as on HDFS;
+                # empty files (1,000 -touchz) may share the group transaction
+                self._fs.namesystem.flush()
         except BaseException as e:
             self._abort(e)
             explained = self._explain(e, self._fs.store.blocks.data_dir)

@@ -158,7 +158,9 @@ class Namespace:
         of this process share one ``BEGIN IMMEDIATE`` transaction, committed once it is older
         than the window (by the next operation or a timer), by :meth:`flush` and at exit; each
         operation runs in a SAVEPOINT, so a failed one is undone alone.  Other processes wait
-        at most about one window for the write lock.
+        at most about one window for the write lock, and may see this process's metadata
+        changes up to one window late (writers are serialized, so the namespace stays
+        consistent); data-bearing closes, hflush and block allocation flush at once.
         """
         with self._lock:
             if self._depth:
@@ -175,7 +177,7 @@ class Namespace:
                 self._tx_start = time.monotonic()
                 self._removed = []
                 if group:
-                    timer = threading.Timer(self.group_commit_window * 2, self.flush)
+                    timer = threading.Timer(self.group_commit_window, self.flush)
                     timer.daemon = True
                     timer.start()
                     self._timer = timer
