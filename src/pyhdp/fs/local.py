@@ -265,6 +265,10 @@ class LocalFileSystem(FileSystem):
     def delete(self, path: str, recursive: bool = False) -> bool:
         if not os.path.lexists(path):
             return False
+        if os.path.realpath(path) == "/" or os.path.ismount(path):
+            # Never remove the root (or a mount point) of the local machine, whatever was asked:
+            # as HDFS refuses to delete "/", the shell then reports an error for the path.
+            return False
         try:
             if os.path.isdir(path) and not os.path.islink(path):
                 if not recursive:

@@ -64,3 +64,19 @@ class TestLocalAttributes(LocalFixtures, suites.ContractAttributes):
 def test_every_suite_is_plugged_in():
     plugged = {base for cls in globals().values() if isinstance(cls, type) for base in cls.__mro__}
     assert set(suites.ALL_SUITES) <= plugged
+
+
+def test_root_and_mount_points_are_never_deleted(monkeypatch):
+    """``-rm -r /`` on file:// must not touch the machine (deletion primitives are disarmed here)."""
+    import os
+    import shutil
+
+    def refuse(*_a, **_k):
+        raise AssertionError("a deletion primitive was called")
+
+    monkeypatch.setattr(shutil, "rmtree", refuse)
+    monkeypatch.setattr(os, "rmdir", refuse)
+    monkeypatch.setattr(os, "unlink", refuse)
+    fs = LocalFileSystem(Configuration())
+    assert fs.delete("/", recursive=True) is False
+    assert fs.delete("/proc", recursive=True) is False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from pyhdp.cli.fsshell.command import FsCommand
 from pyhdp.cli.fsshell.formatting import format_size, local_minutes, perm_string
 from pyhdp.cli.fsshell.options import CommandFormat
@@ -12,6 +10,8 @@ from pyhdp.cli.fsshell.pathdata import PathData
 
 def printable(text: str) -> str:
     """``PrintableString``: non-printable characters become ``?``."""
+    import unicodedata
+
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
