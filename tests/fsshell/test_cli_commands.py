@@ -438,3 +438,10 @@ def test_copies_on_several_threads(dfs, work):
     assert sorted(lines(r.stderr)) == ["put: `copy/f1': File exists", "put: `copy/f2': File exists"]
     r = dfs("-put", "-t", "x", "many/f1", "copy")
     assert r.returncode == 255 and r.stderr.startswith('-put: For input string: "x"\n')
+
+
+def test_head_and_tail_take_their_argument_literally(dfs):
+    r = dfs("-tail", "d1/f*")
+    assert r.returncode == 1 and r.stderr == "tail: `d1/f*': No such file or directory\n"
+    r = dfs("-head", "d1/f*")
+    assert r.returncode == 1 and r.stderr == "head: `d1/f*': No such file or directory\n"

@@ -172,6 +172,10 @@ class Head(FsCommand):
     NAME = "head"
     USAGE = "<file>"
 
+    def expand_argument(self, arg: str) -> list[PathData]:
+        # No globbing: the argument names one file literally (Hadoop's Head/Tail).
+        return [PathData.from_string(arg, self.conf)]
+
     def process_options(self, args: list[str]) -> None:
         CommandFormat(1, 1).parse(args)
 
@@ -185,6 +189,10 @@ class Head(FsCommand):
 class Tail(FsCommand):
     NAME = "tail"
     USAGE = "[-f] [-s <sleep interval>] <file>"
+
+    def expand_argument(self, arg: str) -> list[PathData]:
+        # No globbing: the argument names one file literally (Hadoop's Head/Tail).
+        return [PathData.from_string(arg, self.conf)]
 
     def process_options(self, args: list[str]) -> None:
         cf = CommandFormat(1, 1, "f")
