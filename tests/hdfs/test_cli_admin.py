@@ -347,3 +347,19 @@ def test_store_locked_by_another_writer_gives_one_line(cli, pyhdp_home):
     finally:
         holder.communicate("", timeout=60)
     assert cli("hdfs", "dfs", "-ls", "/").returncode == 0
+
+
+def test_fsck_block_id(cli, pyhdp_home):
+    src = pyhdp_home.home / "p"
+    src.write_bytes(b"hello\n")
+    cli("hdfs", "dfs", "-put", str(src), "/b1")
+    r = cli("hdfs", "fsck", "-blockId", "blk_1073741825")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("FSCK started by ") and lines[1] == ""
+    assert lines[2:5] == ["Block Id: blk_1073741825", "Block belongs to: /b1", "No. of Expected Replica: 1"]
+    assert lines[-1] == "Block replica on datanode/rack: 127.0.0.1/default-rack is HEALTHY"
+    r = cli("hdfs", "fsck", "-blockId", "blk_999")
+    assert r.stdout.splitlines()[-1] == "Block blk_999 does not exist" and r.returncode == 0
+    r = cli("hdfs", "fsck", "-blockId", "BP-1")
+    assert r.stdout.splitlines()[-1] == "Incorrect blockId format: BP-1" and r.returncode == 255

@@ -116,7 +116,69 @@ def run(args: list[str], conf: Configuration) -> int:
     abs_path = path if path.startswith("/") else dfs.working_directory().rstrip("/") + "/" + path
     if "-list-corruptfileblocks" in opts:
         return list_corrupt(dfs, abs_path)
+    if block_ids:
+        return block_id_check(dfs, block_ids)
     return Fsck(dfs, conf, abs_path, opts).run()
+
+
+def _exit_code(last_line: str) -> int:
+    """DFSck's verdict from the report's last line."""
+    if last_line.endswith(("is HEALTHY", "does not exist", "is DECOMMISSIONED", "is IN MAINTENANCE")):
+        return 0
+    if last_line.endswith("is CORRUPT"):
+        return 1
+    return 255
+
+
+def block_id_check(dfs: DistributedFileSystem, block_ids: list[str]) -> int:
+    """``fsck -blockId blk_<id> ...``: the file of each block and the state of its replica."""
+    import re
+
+    ns = dfs.namesystem
+    lines = [f"FSCK started by {dfs.user} (auth:SIMPLE) from /127.0.0.1 at {_java_date()}"]
+    corrupt_ids = {bid for bid, _gs, _p in ns.corrupt_blocks()}
+    host = dfs.store.datanode_address.rsplit(":", 1)[0]
+    for blk in block_ids:
+        m = re.match(r"^blk_(-?\d+)", blk)
+        if "blk_" not in blk or m is None:
+            lines.append(f"Incorrect blockId format: {blk}")
+            continue
+        bid = int(m.group(1))
+        with ns.read():
+            row = ns.conn.execute("SELECT inode, genstamp, length FROM blocks WHERE id=?", (bid,)).fetchone()
+            path = ns.path_of(row[0]) if row else ""
+            repl = (
+                ns.conn.execute("SELECT replication FROM inodes WHERE id=?", (row[0],)).fetchone()[0]
+                if row
+                else 0
+            )
+        lines.append("")
+        if row is None:
+            lines.append(f"Block {blk} does not exist")
+            continue
+        present = dfs.store.blocks.find_replica(bid) is not None
+        corrupt = bid in corrupt_ids
+        live = 1 if present and not corrupt else 0
+        lines += [
+            f"Block Id: {blk}",
+            f"Block belongs to: {path}",
+            f"No. of Expected Replica: {repl}",
+            f"No. of live Replica: {live}",
+            "No. of excess Replica: 0",
+            "No. of stale Replica: 0",
+            "No. of decommissioned Replica: 0",
+            "No. of decommissioning Replica: 0",
+            f"No. of corrupted Replica: {1 if corrupt else 0}",
+        ]
+        if corrupt:
+            lines.append(
+                f"Block replica on datanode/rack: {host}/default-rack is CORRUPT\t ReasonCode: "
+                "CORRUPTION_REPORTED"
+            )
+        elif present:
+            lines.append(f"Block replica on datanode/rack: {host}/default-rack is HEALTHY")
+    print("\n".join(lines))
+    return _exit_code(lines[-1])
 
 
 def _http_address(conf: Configuration) -> str:
