@@ -228,3 +228,13 @@ def test_setrep_limits_message(dfs):
         FsError, match="^Requested replication factor of 0 is less than the required minimum of 1 for /r1$"
     ):
         dfs.set_replication("/r1", 0)
+
+
+def test_append_errors(dfs):
+    with pytest.raises(
+        PathNotFoundError, match="^Failed to append to non-existent file /none for client 127.0.0.1$"
+    ):
+        dfs.append("/none")
+    dfs.mkdirs("/adir")
+    with pytest.raises(PathNotFoundError, match="^Path is not a file: /adir$"):
+        dfs.append("/adir")

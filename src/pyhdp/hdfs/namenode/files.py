@@ -378,7 +378,7 @@ class FileOps(Namespace):
                 )
             self.check(caller, r, access=WRITE)
             if node.is_dir:
-                raise PathNotFoundError(f"Failed to append to non-file {r.path} for client 127.0.0.1", r.path)
+                raise PathNotFoundError(f"Path is not a file: {r.path}", r.path)
             if node.uc:
                 self._recover_lease_internal("APPEND_FILE", r, node, holder)
                 node = self.resolve(path).last
