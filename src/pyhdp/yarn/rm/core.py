@@ -284,7 +284,8 @@ class RMCore:
         for c in app.live_containers:
             nodes.add(c.node_id)
             status = EXIT_KILLED_AFTER_APP_COMPLETION if app.state == "FINISHED" else EXIT_KILLED_BY_RESOURCEMANAGER
-            out.append(ev.StopContainer(c.node_id, c.container_id))
+            if not (c.is_am and app.state == "FINISHED"):  # an unregistered AM exits by itself
+                out.append(ev.StopContainer(c.node_id, c.container_id))
             self._complete(app, c, status, "Container killed by the ApplicationMaster." if app.state == "FINISHED"
                            else "Container killed on request.", now)
         for c in app.containers.values():
