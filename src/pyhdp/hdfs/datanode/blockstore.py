@@ -206,8 +206,20 @@ class BlockStore:
             os.replace(data, fdata)
         return length
 
-    def delete_blocks(self, block_ids: list[int]) -> None:
-        for bid in block_ids:
+    def delete_blocks(self, blocks: list) -> None:
+        """Delete the replicas of block ids, or of ``(id, genstamp)`` pairs (no directory scan)."""
+        for item in blocks:
+            if isinstance(item, tuple):
+                bid, gs = item
+                data, meta = self.finalized_paths(bid, gs)
+                try:
+                    os.unlink(meta)
+                    os.unlink(data)
+                    continue
+                except FileNotFoundError:
+                    pass  # in rbw, or under another genstamp: look for it
+            else:
+                bid = item
             found = self.find_replica(bid)
             while found is not None:
                 data, meta, _ = found

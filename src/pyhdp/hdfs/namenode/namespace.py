@@ -503,9 +503,11 @@ class Namespace:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            blocks = self.conn.execute(f"SELECT id FROM blocks WHERE inode IN ({marks})", chunk).fetchall()
+            blocks = self.conn.execute(
+                f"SELECT id, genstamp FROM blocks WHERE inode IN ({marks})", chunk
+            ).fetchall()
             if removed is not None:
-                removed.extend(b[0] for b in blocks)
+                removed.extend(blocks)  # (id, genstamp): the replica is found without a directory scan
             self.conn.execute(f"DELETE FROM blocks WHERE inode IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM leases WHERE inode IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM inodes WHERE id IN ({marks})", chunk)
