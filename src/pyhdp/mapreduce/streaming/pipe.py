@@ -17,12 +17,15 @@ import os
 import select
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 
 LOG = logging.getLogger("streaming.PipeMapRed")
 
 F_SETPIPE_SZ = 1031
 READ_SIZE = 1 << 20
+SMALL_READ = 64 << 10
+SMALL_READ_PAUSE = 0.002
 OUTPUT_BATCH = 4 << 20
 WRITE_SIZE = 1 << 20
 
@@ -279,6 +282,10 @@ def pump(
                 out_size += len(data)
                 if out_size >= batch:
                     flush_output(False)
+                elif len(data) < SMALL_READ:
+                    # the command writes in small pieces (unbuffered or line-buffered output):
+                    # let its output gather in the 1 MiB pipe instead of waking up per write
+                    time.sleep(SMALL_READ_PAUSE)
             else:
                 data = os.read(ferr, 65536)
                 if not data:

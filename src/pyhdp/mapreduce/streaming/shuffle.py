@@ -80,8 +80,13 @@ class CountedLines:
         return encode_batch(keys, values), [counts[line] for line in lines]
 
 
-def expand(chunk: list[tuple[bytes, Any]], sep: bytes) -> tuple[bytes, int, list[bytes]]:
-    """Reducer input for sorted ``(engine key, count)`` records: the bytes, records, keys seen."""
+PIECE = 1 << 20
+
+
+def expand_parts(chunk: list[tuple[bytes, Any]], sep: bytes) -> tuple[list[bytes], int, list[bytes]]:
+    """Reducer input for sorted ``(engine key, count)`` records, as pieces of at most ~1 MiB
+    for a repeated line (so a key seen millions of times never becomes one huge buffer);
+    also the number of records and the keys seen."""
     parts: list[bytes] = []
     total = 0
     keys: list[bytes] = []
@@ -91,7 +96,23 @@ def expand(chunk: list[tuple[bytes, Any]], sep: bytes) -> tuple[bytes, int, list
         line = key + sep + value + b"\n"
         c = int(count)
         total += c
-        parts.append(line * c if c != 1 else line)
+        if c == 1:
+            parts.append(line)
+        elif c * len(line) <= PIECE:
+            parts.append(line * c)
+        else:
+            per = max(PIECE // len(line), 1)
+            full, rest = divmod(c, per)
+            block = line * per
+            parts.extend([block] * full)
+            if rest:
+                parts.append(line * rest)
+    return parts, total, keys
+
+
+def expand(chunk: list[tuple[bytes, Any]], sep: bytes) -> tuple[bytes, int, list[bytes]]:
+    """:func:`expand_parts` joined into one buffer."""
+    parts, total, keys = expand_parts(chunk, sep)
     return b"".join(parts), total, keys
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from pyhdp.mapreduce.streaming import command as cmdmod
 from pyhdp.mapreduce.streaming.pipe import Reporter, StreamingIOError, StreamingTaskError, pump, start_process
 from pyhdp.mapreduce.streaming.records import join_group, join_pairs, parse_lines, to_bytes
-from pyhdp.mapreduce.streaming.shuffle import CountedLines, decode, expand
+from pyhdp.mapreduce.streaming.shuffle import CountedLines, decode, expand_parts
 
 LOG = logging.getLogger("streaming.PipeMapRed")
 
@@ -161,7 +161,7 @@ def _check_result(result, ctx: Any, role: str, buffer: int) -> None:
                 if result.returncode == 0
                 else (f"subprocess exited with error code {result.returncode}")
             )
-            raise StreamingTaskError(
+            raise StreamingIOError(
                 f"java.io.IOException: {state}\nR/W/S=?/?/? in:NA [rec/s] out:NA [rec/s]\nBroken pipe",
                 result.stderr_tail,
             )
@@ -317,13 +317,13 @@ def _sorted_input(ctx: Any, sep: bytes, encoded: bool, stats: list[int]) -> Iter
         if not chunk:
             continue
         if encoded:
-            data, total, keys = expand(chunk, sep)
+            pieces, total, keys = expand_parts(chunk, sep)
             stats[2] += len(chunk)
         else:
             k0, v0 = chunk[0]
             if type(k0) is not bytes or type(v0) is not bytes:
                 chunk = [(to_bytes(k), to_bytes(v)) for k, v in chunk]
-            data = join_pairs(chunk, sep)
+            pieces = [join_pairs(chunk, sep)]
             total = len(chunk)
             stats[2] += len(chunk)
             keys = [rec[0] for rec in chunk]
@@ -336,11 +336,12 @@ def _sorted_input(ctx: Any, sep: bytes, encoded: bool, stats: list[int]) -> Iter
                 prev = k
         last_key[0] = prev
         stats[1] += groups
-        pending.append(data)
-        size += len(data)
-        if size >= (1 << 20):
-            yield b"".join(pending)
-            pending, size = [], 0
+        for data in pieces:
+            pending.append(data)
+            size += len(data)
+            if size >= (1 << 20):
+                yield b"".join(pending)
+                pending, size = [], 0
     if pending:
         yield b"".join(pending)
 
