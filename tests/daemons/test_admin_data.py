@@ -115,3 +115,54 @@ def test_startup_safe_mode_refuses_writes_until_blocks_reported(cluster):
         fs.mkdirs("/z")
     assert fs.set_safe_mode("leave") is False
     assert fs.mkdirs("/z")
+
+
+def test_status_page_and_jmx(cluster):
+    from pyhdp.net import httpclient
+
+    addr = f"127.0.0.1:{cluster.http_port}"
+    page = httpclient.request(addr, "GET", "/")
+    assert page.status == 200 and b"Live Nodes</th><td>3<" in page.body and b"Datanode Information" in page.body
+    import json
+
+    beans = json.loads(httpclient.request(addr, "GET", "/jmx").body)["beans"]
+    state = next(b for b in beans if b["name"] == "Hadoop:service=NameNode,name=FSNamesystemState")
+    assert state["NumLiveDataNodes"] == 3 and state["NumDeadDataNodes"] == 0 and state["FSState"] == "Operational"
+    one = json.loads(httpclient.request(addr, "GET", "/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo").body)
+    assert len(one["beans"]) == 1 and len(json.loads(one["beans"][0]["LiveNodes"])) == 3
+
+
+def test_sigterm_stops_cleanly_and_releases_the_lock(cluster):
+    fs = cluster.fs()
+    with fs.create("/keep") as out:
+        out.write(b"kept")
+    cluster.procs["nn"].terminate()
+    assert cluster.procs["nn"].wait(timeout=30) == 0
+    assert "SHUTDOWN_MSG: Shutting down NameNode" in cluster.log("nn")
+    cluster.start_namenode()  # the lock was released: a new NameNode starts on the same dirs
+    cluster.wait_live(3, 30)
+    assert cluster.fs().cat("/keep") == b"kept"
+
+
+def test_forked_clients_do_not_share_connections(cluster):
+    import multiprocessing as mp
+
+    fs = cluster.fs()
+    fs.mkdirs("/fork")
+    for i in range(4):
+        with fs.create(f"/fork/f{i}") as out:
+            out.write(b"%d" % i)
+    assert fs.get_file_status("/fork/f0").length == 1  # the parent holds a keep-alive connection now
+    global _FORK_FS
+    _FORK_FS = fs  # inherited by the forked workers, with the parent's open connection
+    ctx = mp.get_context("fork")
+    with ctx.Pool(4) as pool:
+        results = pool.map(_stat_many, range(4), chunksize=1)
+    assert results == [[f"/fork/f{i}"] * 30 for i in range(4)]
+
+
+_FORK_FS = None
+
+
+def _stat_many(i):
+    return [_FORK_FS.get_file_status(f"/fork/f{i}").path for _ in range(30)]
