@@ -126,3 +126,23 @@ def cluster_bin():
     from minicluster import BIN
 
     return BIN / "hdfs"
+
+
+def test_deleted_file_replicas_removed_from_datanodes(cluster):
+    """Replicas of deleted blocks go with the next heartbeats (0.2 s; wait up to 10 s)."""
+    fs = cluster.fs()
+    with fs.create("/gone.bin") as out:
+        out.write(os.urandom(1_500_000))
+    ids = [loc.block_id for loc in fs.get_block_locations("/gone.bin", 0, 1 << 40)]
+
+    def replicas_on_disk():
+        return [p for i in (1, 2, 3) for b in ids for p in cluster.dn_data_dir(i).rglob(f"blk_{b}*")]
+
+    assert len(replicas_on_disk()) == 2 * 3 * 2  # data + meta, 3 nodes, 2 blocks
+    assert fs.delete("/gone.bin")
+    wait_until(lambda: not replicas_on_disk(), 10, "the replicas to be deleted")
+    with fs.create("/trunc.bin") as out:
+        out.write(os.urandom(2_500_000))
+    fs.truncate("/trunc.bin", 1_000_000)  # whole blocks after the new end are dropped
+    (loc,) = fs.get_block_locations("/trunc.bin", 0, 1 << 40)
+    assert loc.length == 1_000_000 and len(fs.cat("/trunc.bin")) == 1_000_000

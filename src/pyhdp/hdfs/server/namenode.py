@@ -165,7 +165,9 @@ class NameNode:
         ns.on_blocks_removed = self._blocks_removed
         ns.block_recovery = self._recover_block
 
-    def _blocks_removed(self, bids: list[int]) -> None:
+    def _blocks_removed(self, items: list) -> None:
+        """Blocks left the namespace (ids, or ``(id, genstamp)`` rows): delete their replicas."""
+        bids = [int(it[0]) if isinstance(it, (tuple, list)) else int(it) for it in items]
         for bid in bids:
             self.uc_targets.pop(bid, None)
             self.rbw_replicas.pop(bid, None)
