@@ -94,6 +94,11 @@ TABLES: dict[str, dict[str, Sub]] = {
         "app": Sub("pyhdp.yarn.cli.application:run", help="prints application(s) report/kill application", hidden=True),
         "node": Sub("pyhdp.yarn.cli.node:run", help="prints node report(s)", kind="admin"),
         "logs": Sub("pyhdp.yarn.cli.logs:run", help="dump container logs"),
+        "applicationattempt": Sub("pyhdp.yarn.cli.misc:applicationattempt", help="prints applicationattempt(s) report"),
+        "container": Sub("pyhdp.yarn.cli.misc:container", help="prints container(s) report"),
+        "queue": Sub("pyhdp.yarn.cli.misc:queue", help="prints queue information"),
+        "rmadmin": Sub("pyhdp.yarn.cli.misc:rmadmin", help="admin tools", kind="admin"),
+        "top": Sub("pyhdp.yarn.cli.misc:top", help="view cluster information"),
     },
     "mapred": {
         "streaming": Sub("pyhdp.mapreduce.streaming.cli:run", help="launch a mapreduce streaming job"),
