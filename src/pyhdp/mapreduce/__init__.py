@@ -26,5 +26,22 @@ Layout (engine separate from the runners that schedule tasks, so YARN reuses it)
   a pool worker (``--worker``), or a Python job role on stdin/stdout (``--job F --step N --mapper``)
   as Hadoop Streaming runs it.
 * :mod:`pyhdp.mapreduce.runners` — ``local`` (process pool).
-* :mod:`pyhdp.mapreduce.job` — the Python job API (``Job`` class, ``Job.run()``).
+* :mod:`pyhdp.mapreduce.job` — the Python job API (``Job`` class, ``Job.run()``);
+  ``pyhdp.mapreduce.job.launcher.run_job_file(path, args, conf)`` is what ``hadoop jar job.py``
+  and ``yarn jar job.py`` call.
+
+Hooks for other parts of pyhdp:
+
+* FsShell ``-text``: ``pyhdp.mapreduce.io.sequencefile.read_sequence_file_as_text(stream)``
+  (check the first bytes with ``is_sequence_file(head)``).
+* ``mapred job``: ``pyhdp.mapreduce.history.list_jobs(conf)``, ``read_job(conf, job_id)``,
+  ``job_counters(conf, job_id)``; a running local job's document has its client ``pid``
+  (SIGTERM kills the job cleanly: state KILLED).
+* Console: ``pyhdp.mapreduce.console.JobConsole``; counters: ``pyhdp.mapreduce.counters``.
+* Partition like Hadoop: ``pyhdp.mapreduce.sortbuffer.hadoop_hash`` / ``HashPartitioner``.
+
+Deliberate differences from Hadoop's LocalJobRunner: tasks run in worker processes in
+parallel and failed attempts are retried (as on YARN); ``Job Counters`` are printed;
+no speculative execution; a reduce merges up to 50 map outputs per pass (Hadoop's
+in-memory shuffle merge) while ``mapreduce.task.io.sort.factor`` bounds the on-disk passes.
 """

@@ -23,7 +23,7 @@ from typing import IO
 HEADER = struct.Struct(">IBI")
 INDEX_MAGIC = b"PYMO1\n"
 INDEX_ENTRY = struct.Struct(">QQQ")
-BLOCK_RECORDS = 16384
+BLOCK_RECORDS = 4096
 BLOCK_BYTES = 1 << 20
 
 

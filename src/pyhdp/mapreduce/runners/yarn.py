@@ -33,8 +33,15 @@ PRIORITY_FAILED_MAP, PRIORITY_REDUCE, PRIORITY_MAP = 5, 10, 20
 
 
 class Pending:
-    def __init__(self, attempt: Attempt | None, priority: int, resource: dict[str, int], hosts: list[str],
-                 desc: dict[str, Any], rerun_of: Attempt | None = None):
+    def __init__(
+        self,
+        attempt: Attempt | None,
+        priority: int,
+        resource: dict[str, int],
+        hosts: list[str],
+        desc: dict[str, Any],
+        rerun_of: Attempt | None = None,
+    ):
         self.attempt = attempt
         self.priority = priority
         self.resource = resource
@@ -86,13 +93,23 @@ class YarnTaskRunner(JobRunner):
     def start(self, run: StepRun) -> None:
         self.step_run = run
         conf = run.conf
-        self.heartbeat_s = max(conf.get_int("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 1000), 20) / 1000
+        self.heartbeat_s = (
+            max(conf.get_int("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 1000), 20) / 1000
+        )
         self.res = {
-            "m": {"memory": _mb(conf, "mapreduce.map.memory.mb"), "vCores": max(conf.get_int("mapreduce.map.cpu.vcores", 1), 1)},
-            "r": {"memory": _mb(conf, "mapreduce.reduce.memory.mb"), "vCores": max(conf.get_int("mapreduce.reduce.cpu.vcores", 1), 1)},
+            "m": {
+                "memory": _mb(conf, "mapreduce.map.memory.mb"),
+                "vCores": max(conf.get_int("mapreduce.map.cpu.vcores", 1), 1),
+            },
+            "r": {
+                "memory": _mb(conf, "mapreduce.reduce.memory.mb"),
+                "vCores": max(conf.get_int("mapreduce.reduce.cpu.vcores", 1), 1),
+            },
         }
-        self.task_env = {"m": _env_list(conf.get("mapreduce.map.env") or ""),
-                         "r": _env_list(conf.get("mapreduce.reduce.env") or "")}
+        self.task_env = {
+            "m": _env_list(conf.get("mapreduce.map.env") or ""),
+            "r": _env_list(conf.get("mapreduce.reduce.env") or ""),
+        }
         if self.thread is None:
             self.thread = threading.Thread(target=self._allocator, name="RMCommunicator", daemon=True)
             self.thread.start()
@@ -116,8 +133,15 @@ class YarnTaskRunner(JobRunner):
 
     def _ask(self, p: Pending) -> None:
         self.waiting.append(p)
-        self.new_asks.append({"priority": p.priority, "resource": p.resource, "count": 1, "hosts": p.hosts,
-                              "relaxLocality": True})
+        self.new_asks.append(
+            {
+                "priority": p.priority,
+                "resource": p.resource,
+                "count": 1,
+                "hosts": p.hosts,
+                "relaxLocality": True,
+            }
+        )
 
     def next_event(self, timeout: float) -> tuple[Attempt, dict] | None:
         try:
@@ -239,8 +263,13 @@ class YarnTaskRunner(JobRunner):
             self.am.start_container(c["node_http_address"], c["container_id"], self.user, c["resource"], spec)
             log.info(f"Assigned container {c['container_id']} to {aid} on {c['node_id']}")
         except Exception as e:  # noqa: BLE001
-            self._completed({"container_id": c["container_id"], "exit_status": -1,
-                             "diagnostics": f"Container launch failed for {c['container_id']} : {e}"})
+            self._completed(
+                {
+                    "container_id": c["container_id"],
+                    "exit_status": -1,
+                    "diagnostics": f"Container launch failed for {c['container_id']} : {e}",
+                }
+            )
 
     def _container_spec(self, p: Pending, c: dict[str, Any]) -> dict[str, Any]:
         kind = p.desc["type"]
@@ -275,8 +304,12 @@ class YarnTaskRunner(JobRunner):
         status = int(st.get("exit_status", -1))
         tail = extract_traceback(_fetch_log(nm, cid, "stderr"))
         error = diag or f"Container exited with a non-zero exit code {status}"
-        self.events.put((p.attempt, {"type": "done", "ok": False, "error": error, "stderr_tail": tail,
-                                     "exit_status": status}))
+        self.events.put(
+            (
+                p.attempt,
+                {"type": "done", "ok": False, "error": error, "stderr_tail": tail, "exit_status": status},
+            )
+        )
 
     # ------------------------------------------------------------------ lost nodes
     def _node_lost(self, node_id: str) -> None:
@@ -293,7 +326,7 @@ class YarnTaskRunner(JobRunner):
                     continue
                 a = t.attempts[-1]
                 desc = dict(a.desc)
-                rid = f"{a.attempt_id[:-len(a.attempt_id.rsplit('_', 1)[1])]}{1000 + len(self.reruns):d}"
+                rid = f"{a.attempt_id[: -len(a.attempt_id.rsplit('_', 1)[1])]}{1000 + len(self.reruns):d}"
                 desc["attempt_id"] = rid
                 p = Pending(None, PRIORITY_FAILED_MAP, self.res["m"], [], desc, rerun_of=a)
                 self.reruns[rid] = p
