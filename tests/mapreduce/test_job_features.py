@@ -336,3 +336,35 @@ def test_counter_limit_and_map_output_compression(tmp_path, mr_conf):
     )
     assert code == 1
     assert "LimitExceededException: Too many counters:" in err and "max=60" in err
+
+
+def test_streaming_role_mode_with_raw_byte_keys(tmp_path):
+    job = tmp_path / "fast.py"
+    job.write_text(
+        textwrap.dedent("""
+        from collections import Counter
+        from pyhdp.mapreduce.job import Job
+
+        class FastWC(Job):
+            INPUT_PROTOCOL = "raw_bytes"
+            INTERNAL_PROTOCOL = "bytes"
+
+            def mapper_init(self):
+                self.counts = Counter()
+
+            def mapper_block(self, data):
+                self.counts.update(data.split())
+
+            def mapper_final(self):
+                yield from sorted(self.counts.items())
+
+            def reducer(self, w, counts):
+                yield w, sum(counts)
+    """)
+    )
+    base = [sys.executable, "-m", "pyhdp.mapreduce.task", "--job", str(job), "--step", "0"]
+    m = subprocess.run([*base, "--mapper"], input=b"b a b\n\xff a\n", capture_output=True, check=True)
+    assert m.stdout == b"a\t2\nb\t2\n\xff\t1\n"
+    shuffled = b"a\t2\na\t3\nb\t2\n\xff\t1\n"
+    r = subprocess.run([*base, "--reducer"], input=shuffled, capture_output=True, check=True)
+    assert r.stdout == b"a\t5\nb\t2\n\xff\t1\n"

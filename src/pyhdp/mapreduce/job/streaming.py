@@ -56,6 +56,17 @@ def _load(job_spec: str, args: list[str]):
     return find_job_class(module, cls or None, job_spec)(args)
 
 
+class _BytesKeyProtocol(JSONProtocol):
+    """``INTERNAL_PROTOCOL = "bytes"`` over Streaming: the raw key bytes, a tab, a JSON value."""
+
+    def read(self, line: bytes) -> tuple[Any, Any]:
+        k, _sep, v = line.partition(b"\t")
+        return k, json.loads(v)
+
+    def write(self, key: Any, value: Any) -> bytes:
+        return bytes(key) + b"\t" + json.dumps(value, separators=(",", ":")).encode()
+
+
 def streaming_main(argv: list[str]) -> int:
     opts = _parse(argv)
     job = _load(opts["job"], opts["args"])
@@ -65,7 +76,8 @@ def streaming_main(argv: list[str]) -> int:
     last = n == len(steps) - 1
     role = opts["role"]
     f = step.funcs
-    internal = JSONProtocol()
+    raw_keys = job.INTERNAL_PROTOCOL == "bytes"
+    internal = _BytesKeyProtocol() if raw_keys else JSONProtocol()
     out = sys.stdout.buffer
     stdin = sys.stdin.buffer
     map_only = step.num_reduces == 0 or not step.has("reducer")
@@ -107,7 +119,7 @@ def streaming_main(argv: list[str]) -> int:
         lines = (raw.rstrip(b"\r\n") for raw in stdin)
         pairs = (line.partition(b"\t") for line in lines)
         for kb, grp in itertools.groupby(pairs, key=lambda t: t[0]):
-            key = json.loads(kb)
+            key = kb if raw_keys else json.loads(kb)
             values = (json.loads(t[2]) for t in grp)
             if fn is None:
                 write(((key, v) for v in values), out_proto)
