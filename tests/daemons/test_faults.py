@@ -37,6 +37,14 @@ def test_kill_datanode_during_write_then_rereplicated(cluster_factory):
     wait_until(lambda: all(len(set(n) & live) == 3 for n in c.replicas("/w.bin")), 30,
                "re-replication to 3 live nodes")
     assert c.cli("hdfs", "dfs", "-cat", "/w.bin").stdout == data
+    # the killed node comes back with the partial replica of the block it missed: it is deleted
+    vi = int(victim[2:])
+    partial = list((c.dn_data_dir(vi)).rglob("rbw/blk_*"))
+    assert partial, "the killed node should have kept a replica being written"
+    c.start_datanode(vi)
+    wait_until(lambda: not list(c.dn_data_dir(vi).rglob("rbw/blk_*")), 20, "the stale partial replica to go")
+    # its old finalized replicas make blocks over-replicated for a moment: the excess goes (up to 20 s)
+    wait_until(lambda: all(len(set(n)) == 3 for n in c.replicas("/w.bin")), 20, "exactly 3 replicas per block")
 
 
 def test_kill_namenode_during_creates_loses_no_acknowledged_file(cluster):

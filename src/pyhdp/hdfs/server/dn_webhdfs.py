@@ -45,6 +45,9 @@ class DataNodeWebHdfs:
                 raise ValueError("namenoderpcaddress is not specified.")
             if nn_addr.rpartition(":")[0] in ("", "0.0.0.0") or not nn_addr.rpartition(":")[2].isdigit():
                 raise ParamError("namenoderpcaddress", f"Does not contain a valid host:port authority: {nn_addr}")
+            if _norm(nn_addr) != _norm(self.dn.nn_addr):
+                # the DataNode acts for its own NameNode only: it is no open proxy to other addresses
+                raise PermissionError(f"namenoderpcaddress {nn_addr} is not the NameNode of this DataNode")
             fs = self.client(user, nn_addr)
             return await getattr(self, f"op_{op.lower()}")(request, params, path, fs, nn_addr)
         except Exception as e:  # noqa: BLE001
@@ -114,3 +117,16 @@ class DataNodeWebHdfs:
             await asyncio.to_thread(out.close)
             raise
         return web.Response(status=200, headers={"Content-Length": "0"})
+
+
+def _norm(addr: str) -> str:
+    from pyhdp.hdfs.server.common import client_addr
+
+    host, _, port = addr.rpartition(":")
+    try:
+        import socket
+
+        host = socket.gethostbyname(host)
+    except OSError:
+        pass
+    return client_addr(f"{host}:{port}")

@@ -511,10 +511,17 @@ class NameNode:
         rbw = [(int(b), int(g), int(n)) for b, g, n in body.get("rbw", [])]
         known = self.block_infos([b for b, _, _ in replicas] + [b for b, _, _ in rbw])
         stale = self.bm.block_report(uuid, replicas, known, time.time())
+        stale_rbw = []
         for bid, gs, _n in rbw:
             info = known.get(bid)
             if info is not None and not info.complete and gs <= info.genstamp:
                 self.rbw_replicas.setdefault(bid, set()).add(uuid)
+            elif info is None or info.complete:
+                # left over by a pipeline that went on without this node, or of a deleted file
+                stale_rbw.append(bid)
+        if stale_rbw:
+            self.bm.datanodes[uuid].commands.append({"cmd": "invalidate", "blocks": stale_rbw})
+            stale = stale + stale_rbw
         if stale:
             log.info("Block report of %s: %d replicas invalidated", self.bm.datanodes[uuid].name, len(stale))
         self._update_safemode()
