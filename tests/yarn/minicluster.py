@@ -88,9 +88,9 @@ class MiniYarn:
             try:
                 self.get("/ws/v1/cluster/info")
                 return
-            except OSError:
+            except OSError as e:
                 if self.rm.poll() is not None:
-                    raise RuntimeError((self.root / "rm.log").read_text())
+                    raise RuntimeError((self.root / "rm.log").read_text()) from e
                 time.sleep(0.1)
         raise RuntimeError("RM did not start: " + (self.root / "rm.log").read_text())
 
@@ -154,6 +154,11 @@ class MiniYarn:
             ) -> subprocess.CompletedProcess:
         return subprocess.run([str(BIN / prog), *args], env=self.env, capture_output=True, text=True,
                               timeout=timeout, cwd=self.root, input=input)
+
+    def nm_containers(self, i: int) -> list[dict]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.nm_ports[i]}/ws/v1/node/containers", timeout=10) as r:
+            data = json.loads(r.read() or b"null")
+        return ((data or {}).get("containers") or {}).get("container") or []
 
     def kill9_nm(self, i: int) -> None:
         p = self.nms[i]

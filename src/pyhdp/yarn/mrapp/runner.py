@@ -104,6 +104,7 @@ class YarnJobRunner:
         seen_lines = 0
         app: dict[str, Any] = {}
         in_failure = False
+        printed: set[str] = set()
         while True:
             try:
                 app = yc.app(app_id)
@@ -127,6 +128,8 @@ class YarnJobRunner:
                         seen_lines += 1
                         if "Task Id : " in line:
                             in_failure = True
+                            m = line.split("Task Id : ", 1)[1].split(",", 1)[0]
+                            printed.add(m)
                         elif line[:4].isdigit() and " INFO " in line[:40] or " WARN " in line[:40]:
                             in_failure = False
                         if in_failure:
@@ -156,6 +159,9 @@ class YarnJobRunner:
             con.progress(doc.get("map_progress", 1.0 if state == "SUCCEEDED" else 0.0),
                          doc.get("reduce_progress", 1.0 if state == "SUCCEEDED" else 0.0))
             for t in doc.get("tasks") or []:
+                for a in t.get("attempts") or []:
+                    if a.get("state") == "FAILED" and a["attempt_id"] not in printed:
+                        con.task_failed(a["attempt_id"], f"Error: {a.get('error', '')}")
                 if t.get("state") == "FAILED" and t.get("attempts"):
                     a = t["attempts"][-1]
                     failure = TaskFailure(t["task_id"], a["attempt_id"], a.get("error", ""), "", a.get("log_dir", ""))

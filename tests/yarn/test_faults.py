@@ -1,0 +1,202 @@
+"""Faults caused for real on a loopback YARN cluster: a killed application, a container
+killed with SIGKILL, a NodeManager killed with SIGKILL, a task over its memory limit."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .minicluster import BIN, MiniYarn
+
+SLOW = """#!/bin/sh
+sleep {secs}
+cat
+"""
+
+
+def make_cluster(tmp_path: Path, nodes: int = 2, node_mb: int = 2048, **extra: str) -> MiniYarn:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
+    env.update({"HOME": str(home), "PYHDP_PYTHON": sys.executable,
+                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    props = {"mapreduce.framework.name": "yarn"}
+    props.update(extra)
+    return MiniYarn(tmp_path / "yarn", env, nodes=nodes, node_mb=node_mb, extra=props)
+
+
+@pytest.fixture
+def mk(tmp_path):
+    made: list[MiniYarn] = []
+
+    def make(**kw) -> MiniYarn:
+        c = make_cluster(tmp_path, **kw)
+        made.append(c)
+        return c.start()
+
+    yield make
+    for c in made:
+        c.stop()
+
+
+def slow_mapper(root: Path, secs: float) -> str:
+    p = root / f"slow{secs}.sh"
+    p.write_text(SLOW.format(secs=secs))
+    p.chmod(0o755)
+    return str(p)
+
+
+def inputs(root: Path, n: int) -> Path:
+    d = root / "in"
+    d.mkdir(exist_ok=True)
+    for i in range(n):
+        (d / f"f{i}.txt").write_text("".join(f"w{(i * 7 + j) % 13}\n" for j in range(200)))
+    return d
+
+
+def expected_uniq(d: Path) -> bytes:
+    words = sorted(w for p in sorted(d.iterdir()) for w in p.read_text().split())
+    from itertools import groupby
+
+    return b"".join(b"%7d %s\t\n" % (len(list(g)), k.encode()) for k, g in groupby(words))  # key-only lines
+
+
+def start_job(c: MiniYarn, mapper: str, inp: Path, out: Path, *opts: str) -> subprocess.Popen:
+    args = [str(BIN / "mapred"), "streaming", *opts, "-input", f"file://{inp}", "-output", f"file://{out}",
+            "-mapper", mapper, "-reducer", "uniq -c"]
+    return subprocess.Popen(args, env=c.env, cwd=c.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_app_id(c: MiniYarn, timeout: float = 30) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        apps = (c.get("/ws/v1/cluster/apps").get("apps") or {}).get("app") or []
+        if apps:
+            return apps[-1]["id"]
+        time.sleep(0.1)
+    raise AssertionError("no application submitted\n" + c.logs())
+
+
+def running_task_containers(c: MiniYarn, i: int) -> list[dict]:
+    return [x for x in c.nm_containers(i) if x["state"] == "RUNNING" and not x["id"].endswith("_000001")]
+
+
+def wait_running_tasks(c: MiniYarn, n: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if sum(len(running_task_containers(c, i)) for i in range(len(c.nms)) if c.nms[i].poll() is None) >= n:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{n} task containers never ran\n" + c.logs())
+
+
+def test_kill_application_mid_job(mk, tmp_path):
+    c = mk(nodes=2)
+    inp = inputs(c.root, 3)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 60), inp, out)
+    app = wait_app_id(c)
+    wait_running_tasks(c, 3)
+    r = c.run("yarn", "application", "-kill", app)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"Killing application {app}\n"
+    assert f"INFO impl.YarnClientImpl: Killed application {app}" in r.stderr
+    a = c.wait_app(app)
+    assert (a["state"], a["finalStatus"]) == ("KILLED", "KILLED")
+    stdout, stderr = job.communicate(timeout=60)
+    assert job.returncode != 0
+    assert "failed with state KILLED" in stderr
+    assert not (out / "_SUCCESS").exists()
+    outside = [p for p in out.rglob("part-*") if "_temporary" not in p.parts] if out.exists() else []
+    assert outside == []
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        live = [x for i in range(2) for x in c.nm_containers(i) if x["state"] != "DONE"]
+        if not live:
+            break
+        time.sleep(0.2)
+    assert live == []
+    again = c.run("yarn", "application", "-kill", app)
+    assert again.returncode == 0 and again.stdout == f"Application {app} has already finished \n"
+
+
+def _proc_of_attempt(suffix: str) -> int | None:
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"pyhdp.yarn.mrapp.yarnchild" not in cmd:
+                continue
+            task = json.loads((Path(os.readlink(f"/proc/{pid}/cwd")) / "task.json").read_text())
+        except (OSError, ValueError):
+            continue
+        if task["desc"]["attempt_id"].endswith(suffix):
+            return int(pid)
+    return None
+
+
+def test_kill9_container_attempt_is_retried(mk):
+    c = mk(nodes=2)
+    inp = inputs(c.root, 2)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 3), inp, out)
+    wait_app_id(c)
+    deadline = time.time() + 60
+    pid = None
+    while pid is None and time.time() < deadline:
+        pid = _proc_of_attempt("_m_000000_0")
+        time.sleep(0.05)
+    assert pid is not None, c.logs()
+    os.kill(pid, signal.SIGKILL)
+    stdout, stderr = job.communicate(timeout=120)
+    assert job.returncode == 0, stderr + c.logs()
+    assert re.search(r"Task Id : attempt_\d+_\d+_m_000000_0, Status : FAILED", stderr), stderr
+    assert re.search(r"Failed map tasks=1\b", stderr)
+    assert (out / "part-00000").read_bytes() == expected_uniq(inp)
+
+
+def test_kill9_nodemanager_job_still_succeeds(mk):
+    c = mk(nodes=3, node_mb=1024)
+    inp = inputs(c.root, 6)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 4), inp, out)
+    app = wait_app_id(c)
+    wait_running_tasks(c, 3)
+    a = c.app(app)
+    am_port = int(a["amHostHttpAddress"].rsplit(":", 1)[1])
+    victims = [i for i in range(3) if c.nm_ports[i] != am_port and running_task_containers(c, i)]
+    assert victims, c.logs()
+    c.kill9_nm(victims[0])
+    stdout, stderr = job.communicate(timeout=180)
+    assert job.returncode == 0, stderr + c.logs()
+    assert (out / "part-00000").read_bytes() == expected_uniq(inp)
+    assert c.app(app)["finalStatus"] == "SUCCEEDED"
+    lost = c.run("yarn", "node", "-list", "-states", "LOST")
+    assert lost.stdout.startswith("Total Nodes:1\n"), lost
+
+
+def test_task_over_memory_limit_is_killed(mk):
+    c = mk(nodes=1, node_mb=2048)
+    inp = inputs(c.root, 1)
+    hog = c.root / "hog.py"
+    hog.write_text("import sys, time\nb = bytearray(400 << 20)\nfor i in range(0, len(b), 4096):\n    b[i] = 1\n"
+                   "time.sleep(20)\nsys.stdout.write(sys.stdin.read())\n")
+    out = c.root / "out"
+    job = start_job(c, f"{sys.executable} {hog}", inp, out, "-D", "mapreduce.map.memory.mb=256",
+                    "-D", "mapreduce.map.maxattempts=1")
+    stdout, stderr = job.communicate(timeout=120)
+    assert job.returncode != 0
+    assert re.search(r"Container \[pid=\d+,containerID=container_\d+_\d+_01_\d+\] is running beyond physical "
+                     r"memory limits\. Current usage: [\d.]+ MB of 256 MB physical memory used", stderr), stderr
+    assert "Killing container." in stderr
+    assert "failed with state FAILED" in stderr
