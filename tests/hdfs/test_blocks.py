@@ -117,3 +117,12 @@ def test_append_to_partial_chunk_keeps_checksums_valid(dfs):
     blk = dfs.get_block_locations("/p", 0, 10)[0]
     dfs.store.blocks.verify_replica(blk.block_id, blk.generation_stamp, len(expected))
     assert blk.generation_stamp > 1001  # append bumps the generation stamp
+
+
+def test_dfs_used_counts_replicas_and_meta(dfs):
+    before = dfs.get_status().used
+    dfs.write_bytes("/u", b"z" * 1000)
+    after = dfs.get_status()
+    assert after.used - before == 1000 + 7 + 4 * 2
+    assert after.capacity > 0 and after.remaining > 0
+    assert dfs.store.blocks.capacity()[1] >= after.used  # a walk of the volume agrees (plus VERSION files)

@@ -261,11 +261,14 @@ class BlockStore:
             raise ChecksumError(f"Checksum error: {data} at {idx * bpc} exp: {exp} got: {got}", data)
 
     # ------------------------------------------------------------------ space
-    def capacity(self) -> tuple[int, int, int]:
-        """``(capacity, dfs used, remaining)`` of the volume in bytes."""
+    def capacity(self, used: int | None = None) -> tuple[int, int, int]:
+        """``(capacity, dfs used, remaining)`` of the volume in bytes; ``used`` is measured
+        (a walk of the volume) unless the caller knows it."""
         st = os.statvfs(self.data_dir)
         capacity = st.f_blocks * st.f_frsize
         remaining = st.f_bavail * st.f_frsize
+        if used is not None:
+            return capacity, used, remaining
         used = 0
         for root, _dirs, files in os.walk(os.path.join(self.data_dir, "current")):
             for name in files:
