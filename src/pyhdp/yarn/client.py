@@ -16,11 +16,12 @@ class YarnError(PyhdpError):
 
 
 def rm_web_address(conf: Any) -> str:
+    """The RM endpoint: ``yarn.resourcemanager.webapp.address`` (pyhdp serves every RM protocol
+    there), or the ``host:port`` given with ``-jt``."""
     from pyhdp.hdfs.server.common import client_addr
 
-    jt = (conf.get_trimmed("mapreduce.jobtracker.address") or "").strip()
-    if jt and jt != "local" and ":" in jt and conf.get("pyhdp.yarn.use-jt"):
-        return client_addr(jt)
+    if str(conf.sources.get("yarn.resourcemanager.address", "")).startswith("from -jt"):
+        return client_addr(conf.get_trimmed("yarn.resourcemanager.address"))
     return client_addr(conf.get_trimmed("yarn.resourcemanager.webapp.address") or "127.0.0.1:8088")
 
 

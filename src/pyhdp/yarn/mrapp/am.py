@@ -170,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         status.state = "FAILED"
     finally:
         runner.shutdown()
-    if final == "KILLED":
-        return 0  # the RM killed the application; nothing to unregister
+    # KILLED: by the RM (then unregistering changes nothing) or by a SIGTERM sent to this
+    # process (``mapred job -kill`` on this host): unregister so that no new attempt starts
     try:
         am.finish(final, diag, f"http://{am.rm}/cluster/app/{app_id}")
     except Exception as e:  # noqa: BLE001
