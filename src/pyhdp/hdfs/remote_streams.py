@@ -377,6 +377,7 @@ class RemoteInputStream(io.RawIOBase):
         for attempt in (0, 1):
             nodes = [n for n in self._x.get("locs", {}).get(str(blk.block_id), []) if n["uuid"] not in self._dead]
             random.shuffle(nodes)
+            nodes.sort(key=lambda n: not _is_local(n["http"].rpartition(":")[0]))  # the nearest first
             for node in nodes:
                 try:
                     data = self._read_from(node, blk, in_block, length)
@@ -442,6 +443,18 @@ class RemoteInputStream(io.RawIOBase):
         if len(data) < min(length, blk.length - offset):
             raise OSError(f"Premature EOF from {node['name']}: got {len(data)} of {length} bytes")
         return data
+
+
+_LOCAL: dict[str, bool] = {}
+
+
+def _is_local(host: str) -> bool:
+    got = _LOCAL.get(host)
+    if got is None:
+        from pyhdp.hdfs.client import is_local_host
+
+        got = _LOCAL[host] = is_local_host(host)
+    return got
 
 
 def block_checksum(fs: RemoteDistributedFileSystem, path: str, blk: LocatedBlock, x: dict) -> dict:
