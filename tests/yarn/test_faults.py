@@ -30,7 +30,7 @@ def make_cluster(tmp_path: Path, nodes: int = 2, node_mb: int = 2048, **extra: s
     env.update({"HOME": str(home), "PYHDP_PYTHON": sys.executable,
                 "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
     props = {"mapreduce.framework.name": "yarn"}
-    props.update(extra)
+    props.update({k: v.replace("STORE", str(tmp_path / "rmstore")) for k, v in extra.items()})
     return MiniYarn(tmp_path / "yarn", env, nodes=nodes, node_mb=node_mb, extra=props)
 
 
@@ -200,3 +200,26 @@ def test_task_over_memory_limit_is_killed(mk):
                      r"memory limits\. Current usage: [\d.]+ MB of 256 MB physical memory used", stderr), stderr
     assert "Killing container." in stderr
     assert "failed with state FAILED" in stderr
+
+
+def test_rm_killed_and_restarted_with_recovery(mk):
+    c = mk(nodes=2, **{"yarn.resourcemanager.recovery.enabled": "true",
+                       "yarn.resourcemanager.fs.state-store.uri": "STORE"})
+    inp = inputs(c.root, 3)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 3), inp, out)
+    app = wait_app_id(c)
+    wait_running_tasks(c, 2)
+    os.killpg(c.rm.pid, signal.SIGKILL)
+    c.rm.wait()
+    time.sleep(1.0)
+    c.start_rm()
+    a = c.app(app)
+    assert a["state"] in ("ACCEPTED", "RUNNING", "FINISHED")  # recovered, not lost
+    stdout, stderr = job.communicate(timeout=180)
+    assert job.returncode == 0, stderr + c.logs()
+    assert (out / "part-00000").read_bytes() == expected_uniq(inp)
+    a = c.wait_app(app)
+    assert (a["state"], a["finalStatus"]) == ("FINISHED", "SUCCEEDED")
+    atts = c.get(f"/ws/v1/cluster/apps/{app}/appattempts")["appAttempts"]["appAttempt"]
+    assert len(atts) == 2 and atts[0]["appAttemptState"] == "FAILED"

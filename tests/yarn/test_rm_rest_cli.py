@@ -128,7 +128,7 @@ def test_yarn_commands(cluster, sleeper):
                                "[SUBMITTED, ACCEPTED, RUNNING] and tags: []):1\n")
     assert "Connecting to ResourceManager at /" + cluster.web in r.stderr
     row = r.stdout.splitlines()[2]
-    assert row == "%30s\t%20s\t%20s\t%10s\t%10s\t%18s\t%18s\t%15s\t%35s" % (
+    assert row == "%30s\t%20s\t%20s\t%10s\t%10s\t%18s\t%18s\t%15s\t%35s" % (  # noqa: UP031 - the Java pattern
         sleeper, "sleeper", "YARN", "alice", "default", "ACCEPTED", "UNDEFINED", "0%", "N/A")
     bad = cluster.run("yarn", "application", "-list", "-appStates", "NOPE")
     assert bad.returncode == 255 and "The application state  NOPE is invalid." in bad.stdout

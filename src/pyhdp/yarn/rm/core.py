@@ -404,6 +404,8 @@ class RMCore:
         app, a = self._attempt(e.attempt_id)
         if app.state in FINAL_STATES:
             return []
+        if a is not app.attempt or a.state in ("FINISHED", "FAILED", "KILLED"):
+            raise ev.InvalidStateError(f"Attempt {e.attempt_id} is not the current attempt of {app.app_id}")
         a.unregistered = True
         a.state = "FINISHED"
         a.finish_time = e.now

@@ -373,7 +373,7 @@ class ResourceManager:
                                    d.get("diagnostics", ""), d.get("tracking_url", "")))
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
-        except KeyError as e:
+        except (KeyError, ev.InvalidStateError) as e:
             return self._error(400, "ApplicationAttemptNotFoundException", str(e))
         return self._json({"isUnregistered": True})
 
