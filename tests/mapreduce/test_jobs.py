@@ -474,3 +474,28 @@ def test_reduce_side_merge_passes_with_many_maps(tmp_path, mr_conf):
     # one spill per map writes each reduce input record once, the reduce reads it once;
     # anything beyond is the intermediate merge passes writing records again
     assert spilled > 2 * reduce_in
+
+
+def test_block_reducer_counts_groups(tmp_path, mr_conf):
+    src = write_lines(tmp_path / "in.txt", ["b", "a", "b", "c", "a", "b"] * 3000)
+    out = tmp_path / "out"
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class Distinct(Job):
+            INPUT_PROTOCOL = "raw_bytes"
+            INTERNAL_PROTOCOL = "bytes"
+            NUM_REDUCES = 1
+
+            def mapper(self, _, line):
+                yield line, None
+    """,
+        [src, out],
+    )
+    assert code == 0, err
+    assert "Reduce input groups=3\n" in err
+    assert "Reduce input records=18000\n" in err
+    assert read_output(out) == ["a"] * 6000 + ["b"] * 9000 + ["c"] * 3000

@@ -163,6 +163,7 @@ class ReduceContext(TaskContext):
         self.total_records = total_records
         self.records_read = 0
         self.group_key = group_key
+        self._in_groups = False
         self.writer: RecordWriter | None = None
 
     def progress(self) -> float:
@@ -171,14 +172,28 @@ class ReduceContext(TaskContext):
         return min(self.records_read / self.total_records, 1.0)
 
     def sorted_chunks(self) -> Iterator[list]:
-        """Sorted blocks of ``(key, value)``; counts REDUCE_INPUT_RECORDS."""
-        for block in self._blocks:
-            self.records_read += len(block)
-            yield block
-            self.report_progress()
+        """Sorted blocks of ``(key, value)``; counts REDUCE_INPUT_RECORDS and, when the
+        caller works on blocks rather than ``groups()``, REDUCE_INPUT_GROUPS (distinct keys)."""
+        count_groups = self.group_key is None and not self._in_groups
+        last = None
+        groups = 0
+        try:
+            for block in self._blocks:
+                self.records_read += len(block)
+                if count_groups and block:
+                    groups += len(set(map(first, block)))
+                    if block[0][0] == last:
+                        groups -= 1
+                    last = block[-1][0]
+                yield block
+                self.report_progress()
+        finally:
+            if count_groups:
+                self.counters.task("REDUCE_INPUT_GROUPS", groups)
 
     def groups(self) -> Iterator[tuple[bytes, Iterator[Any]]]:
         """``(key, values)`` per reduce group, the key being the group's first key."""
+        self._in_groups = True
         records = itertools.chain.from_iterable(self.sorted_chunks())
         gk = self.group_key
         keyf = first if gk is None else (lambda rec: gk(rec[0]))

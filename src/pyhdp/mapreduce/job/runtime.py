@@ -16,6 +16,7 @@ import os
 import sys
 import traceback
 from collections import defaultdict
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -359,10 +360,8 @@ class JobMapLogic:
                     lines = chunk.lines()
                     if not raw_bytes:
                         lines = [x.decode("utf-8", "surrogateescape") for x in lines]
-                for line in lines:
-                    r = mapper(None, line)
-                    if r is not None:
-                        ext(r)
+                # the mapper is called and its records gathered in C: no Python loop per line
+                ext(chain.from_iterable(filter(None, map(mapper, repeat(None), lines))))
                 if out:
                     emit(out)
                     out.clear()
