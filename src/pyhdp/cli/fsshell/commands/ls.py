@@ -49,6 +49,23 @@ class Ls(FsCommand):
         else:
             super().process_path_argument(item)
 
+    #: Hadoop 3 lists recursive, unsorted directories in groups of this many entries and sizes the
+    #: columns per group (``Ls.getListingGroupSize``); sorted listings are handled in one batch.
+    LISTING_GROUP_SIZE = 100
+
+    def recurse_path(self, item: PathData) -> None:
+        if not self.recursive or self.order_time or self.order_size or self.reverse:
+            super().recurse_path(item)
+            return
+        children = item.children()
+        self.depth += 1
+        try:
+            n = self.LISTING_GROUP_SIZE
+            for start in range(0, len(children), n):
+                self.process_paths(item, children[start : start + n])
+        finally:
+            self.depth -= 1
+
     def _sort(self, items: list[PathData]) -> list[PathData]:
         # -t/-S: newest/largest first (-r flips only that), ties by path; else by path (-r flips).
         sign = 1 if self.reverse else -1
