@@ -445,3 +445,18 @@ def test_head_and_tail_take_their_argument_literally(dfs):
     assert r.returncode == 1 and r.stderr == "tail: `d1/f*': No such file or directory\n"
     r = dfs("-head", "d1/f*")
     assert r.returncode == 1 and r.stderr == "head: `d1/f*': No such file or directory\n"
+
+
+def test_ls_recursive_sizes_columns_per_group_of_100(dfs, work):
+    g = work / "g"
+    g.mkdir()
+    for i in range(1, 151):
+        (g / f"a{i:03d}").write_bytes(b"x")
+    os.truncate(g / "a150", 12345678901)  # sparse: 11 digits, wider than the default column of 10
+    r = dfs("-ls", "-R", "g")
+    assert r.returncode == 0
+    widths = [len(line) for line in lines(r.stdout)]
+    assert widths[:100] == [widths[0]] * 100
+    assert widths[100:] == [widths[0] + 1] * 50
+    r = dfs("-ls", "g")  # not recursive: one batch, one width
+    assert len({len(line) for line in lines(r.stdout)[1:]}) == 1
