@@ -60,10 +60,17 @@ class YarnClient:
         from pyhdp.net.auth import HEADER, sign_request
 
         body = json.dumps(context).encode()
-        path = "/ws/v1/cluster/apps"
+        path = "/ws/v1/cluster/apps?" + urlencode({"user.name": user})
         resp = httpclient.request(self.addr, "POST", path, body, {
-            "Content-Type": "application/json", HEADER: sign_request(self.secret, "POST", path, body),
-            "X-Pyhdp-User": user}, timeout=30.0)
+            "Content-Type": "application/json", HEADER: sign_request(self.secret, "POST", path, body)},
+            timeout=30.0)
+        if resp.status == 403:
+            try:
+                msg = json.loads(resp.body)["RemoteException"]["message"]
+            except (ValueError, KeyError):
+                msg = resp.body.decode(errors="replace")
+            raise YarnError(f"Failed to submit {context['application-submission-context']['application-id']} to "
+                            f"YARN : {msg}")
         if resp.status != 202:
             raise YarnError(f"Failed to submit application: HTTP {resp.status} {resp.body.decode(errors='replace')}")
 
@@ -88,11 +95,11 @@ class YarnClient:
         from pyhdp.net import httpclient
         from pyhdp.net.auth import HEADER, sign_request
 
-        path = f"/ws/v1/cluster/apps/{quote(app_id)}/state"
+        path = f"/ws/v1/cluster/apps/{quote(app_id)}/state?" + urlencode({"user.name": user})
         body = json.dumps({"state": "KILLED"}).encode()
         resp = httpclient.request(self.addr, "PUT", path, body, {
-            "Content-Type": "application/json", HEADER: sign_request(self.secret, "PUT", path, body),
-            "X-Pyhdp-User": user}, timeout=30.0)
+            "Content-Type": "application/json", HEADER: sign_request(self.secret, "PUT", path, body)},
+            timeout=30.0)
         try:
             return resp.status, json.loads(resp.body).get("state", "")
         except ValueError:

@@ -139,3 +139,45 @@ def find_queue(root: Queue, name: str) -> Queue | None:
         if q.name == name or q.path == name:
             return q
     return None
+
+
+def acl_allows(acl: str | None, user: str, groups: tuple[str, ...]) -> bool:
+    """Hadoop's AccessControlList: ``*`` everyone; ``"users groups"`` comma lists; blank nobody."""
+    if acl is None:
+        return False
+    if acl.strip() == "*":
+        return True
+    users, _, grps = acl.strip("\n").partition(" ")
+    return user in {u.strip() for u in users.split(",") if u.strip()} or bool(
+        set(groups) & {g.strip() for g in grps.split(",") if g.strip()})
+
+
+def may_submit(root: Queue, leaf_name: str, user: str, groups: tuple[str, ...], conf: Any) -> bool:
+    """``acl_submit_applications`` (or ``acl_administer_queue``) of the queue or an ancestor; root's
+    default is ``*`` as in Hadoop, children default to nobody (so root decides)."""
+    q = find_leaf(root, leaf_name)
+    while q is not None:
+        path = q.path
+        default = "*" if q.parent is None else " "
+        for key in ("acl_submit_applications", "acl_administer_queue"):
+            if acl_allows(_acl(conf, f"{PREFIX}{path}.{key}", default), user, groups):
+                return True
+        q = q.parent
+    return False
+
+
+def may_administer(root: Queue, leaf_name: str, user: str, groups: tuple[str, ...], conf: Any) -> bool:
+    q = find_leaf(root, leaf_name)
+    while q is not None:
+        default = "*" if q.parent is None else " "
+        if acl_allows(_acl(conf, f"{PREFIX}{q.path}.acl_administer_queue", default), user, groups):
+            return True
+        q = q.parent
+    return False
+
+
+def _acl(conf: Any, key: str, default: str) -> str:
+    """A set but blank ACL means nobody (Hadoop's " "), an unset one the default."""
+    if key in conf:
+        return conf.get(key) or " "
+    return default

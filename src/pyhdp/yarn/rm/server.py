@@ -62,7 +62,8 @@ class ResourceManager:
         self.conf = conf
         self.secret = load_secret(conf, create=True)
         self.started = now_ms()
-        self.core = RMCore(self.started, Settings.from_conf(conf), build_queues(scheduler_conf(conf)))
+        self.sched_conf = scheduler_conf(conf)
+        self.core = RMCore(self.started, Settings.from_conf(conf), build_queues(self.sched_conf))
         self.web = conf.get_trimmed("yarn.resourcemanager.webapp.address") or "127.0.0.1:8088"
         self.outbox: dict[str, list[dict[str, Any]]] = {}
         self.hb_ms = conf.get_int("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 1000)
@@ -143,6 +144,36 @@ class ResourceManager:
             return None, self._error(404, "NotFoundException", f"java.lang.Exception: app with id: {app_id} not found")
         return app, None
 
+    # ------------------------------------------------------------------ ACLs (yarn.acl.enable)
+    def _groups(self, user: str) -> tuple[str, ...]:
+        from pyhdp.security import groups_for
+
+        return groups_for(user, self.conf)
+
+    def _is_admin(self, user: str) -> bool:
+        from pyhdp.yarn.rm.queues import acl_allows
+
+        return acl_allows(self.conf.get("yarn.admin.acl") or "*", user, self._groups(user))
+
+    def _acl_denied_submit(self, user: str, queue: str, app_id: str) -> str:
+        from pyhdp.yarn.rm.queues import find_leaf, may_submit
+
+        if not self.conf.get_bool("yarn.acl.enable", False) or self._is_admin(user):
+            return ""
+        if find_leaf(self.core.root, queue) is None:
+            return ""  # the core fails it: unknown queue
+        if may_submit(self.core.root, queue, user, self._groups(user), self.sched_conf):
+            return ""
+        return (f"org.apache.hadoop.security.AccessControlException: User {user} does not have permission to "
+                f"submit {app_id} to queue {queue}")
+
+    def _may_modify(self, user: str, app) -> bool:
+        from pyhdp.yarn.rm.queues import may_administer
+
+        if not self.conf.get_bool("yarn.acl.enable", False) or user == app.user or self._is_admin(user):
+            return True
+        return may_administer(self.core.root, app.queue, user, self._groups(user), self.sched_conf)
+
     # ------------------------------------------------------------------ REST
     async def info(self, request):
         return self._json(rest.cluster_info(self.core, self.started,
@@ -216,9 +247,11 @@ class ResourceManager:
             return self._error(400, "BadRequestException", "java.lang.Exception: Only 'KILLED' is allowed as a target state.")
         if app.state in ("FINISHED", "FAILED", "KILLED"):
             return self._json({"state": app.state})
-        user = request.headers.get("X-Pyhdp-User", "")
-        diag = json.loads(body).get("diagnostics") or (
-            f"Application killed by user.{' (' + user + ')' if False else ''}")
+        user = request.query.get("user.name", "")
+        if not self._may_modify(user, app):
+            return self._error(403, "ForbiddenException",
+                               f"User {user} does not have privilege to kill application {app.app_id}")
+        diag = json.loads(body).get("diagnostics") or "Application killed by user."
         self.apply(ev.KillApp(now_ms(), app.app_id, diag))
         applog.info(f"Application {app.app_id} killed by user {user or 'unknown'}")
         return self._json({"state": app.state}, 202,
@@ -285,7 +318,10 @@ class ResourceManager:
         env = {e["key"]: e["value"] for e in ((spec.get("environment") or {}).get("entry") or [])}
         cmd = (spec.get("commands") or {}).get("command", "")
         resources = [{"name": e["key"], **e["value"]} for e in ((spec.get("local-resources") or {}).get("entry") or [])]
-        user = request.headers.get("X-Pyhdp-User") or request.query.get("user.name") or "dr.who"
+        user = request.query.get("user.name") or "dr.who"
+        denied = self._acl_denied_submit(user, ctx.get("queue") or "default", app_id)
+        if denied:
+            return self._error(403, "ForbiddenException", denied)
         tags = tuple((ctx.get("application-tags") or {}).get("tag") or ())
         if isinstance(tags, str):
             tags = (tags,)
@@ -391,7 +427,8 @@ class ResourceManager:
             from pyhdp.yarn.rm.queues import QueueConfigError
 
             try:
-                self.core.refresh_queues(scheduler_conf(fresh))
+                self.sched_conf = scheduler_conf(fresh)
+                self.core.refresh_queues(self.sched_conf)
             except QueueConfigError as e:
                 return self._error(400, "IOException", f"java.io.IOException: Failed to re-init queues : {e}")
         elif op == "refreshNodes":
