@@ -499,3 +499,36 @@ def test_block_reducer_counts_groups(tmp_path, mr_conf):
     assert "Reduce input groups=3\n" in err
     assert "Reduce input records=18000\n" in err
     assert read_output(out) == ["a"] * 6000 + ["b"] * 9000 + ["c"] * 3000
+
+
+def test_job_state_does_not_leak_between_tasks(tmp_path, mr_conf):
+    src = write_lines(tmp_path / "in.txt", [f"x{i}" for i in range(400)])
+    out = tmp_path / "out"
+    mr_conf.set("mapreduce.input.fileinputformat.split.maxsize", "200")
+    mr_conf.set("mapreduce.local.map.tasks.maximum", "1")  # one worker runs every map task
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class Lines(Job):
+            seen = 0
+
+            def mapper(self, _, line):
+                self.seen += 1
+                return ()
+
+            def mapper_final(self):
+                yield "lines", self.seen
+
+            def reducer(self, k, counts):
+                counts = list(counts)
+                yield k, f"{sum(counts)} {len(counts)}"
+    """,
+        [src, out],
+    )
+    assert code == 0, err
+    maps = int(err.split("number of splits:")[1].split("\n")[0])
+    assert maps > 5
+    assert read_output(out) == [f"lines\t400 {maps}"]

@@ -35,7 +35,7 @@ FLUSH_RECORDS = 65536
 _first = itemgetter(0)
 _second = itemgetter(1)
 _module_cache: dict[str, Any] = {}
-_job_cache: dict[str, Job] = {}
+_class_cache: dict[str, type[Job]] = {}
 
 
 class JobLoadError(PyhdpError):
@@ -150,12 +150,13 @@ def load_job_class(ref: dict) -> type[Job]:
 
 
 def job_instance(ref: dict) -> Job:
+    """A fresh job object (one per task: state set by one task never leaks into the next
+    task a pool worker runs); the module is imported once per process."""
     key = json.dumps(ref, sort_keys=True)
-    job = _job_cache.get(key)
-    if job is None:
-        job = load_job_class(ref)(list(ref.get("args") or []))
-        _job_cache[key] = job
-    return job
+    cls = _class_cache.get(key)
+    if cls is None:
+        cls = _class_cache[key] = load_job_class(ref)
+    return cls(list(ref.get("args") or []))
 
 
 def job_ref(cls: type[Job], args: list[str], path: str | None = None) -> dict:
