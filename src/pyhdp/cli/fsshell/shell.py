@@ -146,6 +146,11 @@ def run(args: list[str], conf: Configuration) -> int:
         signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError):  # not the main thread
         pass
+    for stream in (sys.stdout, sys.stderr):
+        try:  # local names that are not valid UTF-8 are printed byte for byte
+            stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     if not args:
         sys.stdout.flush()
         print_usage(sys.stderr)
