@@ -58,6 +58,8 @@ def test_has_wildcard_and_unescape():
     assert has_wildcard("/a/{b,c}")
     assert not has_wildcard("/a/b")
     assert not has_wildcard("/a/\\*")
+    assert has_wildcard("/a/{b/c,d}")
+    assert has_wildcard("/a/[b")
     assert unescape("a\\*b\\[") == "a*b["
 
 

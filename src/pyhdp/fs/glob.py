@@ -115,7 +115,10 @@ def has_wildcard(text: str) -> bool:
     """Whether a path string holds glob syntax (checked per component)."""
     if not any(ch in text for ch in "*?[{\\"):
         return False
-    return any(compile_component(c).has_wildcard for c in text.split("/") if c)
+    try:
+        return any(compile_component(c).has_wildcard for flat in expand(text) for c in flat.split("/") if c)
+    except GlobSyntaxError:
+        return True  # glob syntax, if broken: globbing will report it
 
 
 def unescape(component: str) -> str:
