@@ -107,9 +107,16 @@ def run(args: list[str], conf: Configuration) -> int:
             path = a
         i += 1
     path = path or "/"
-    from pyhdp.cli.hdfs_cmds.dfsadmin import get_dfs
+    from pyhdp.cli.hdfs_cmds.dfsadmin import IllegalArgument, get_dfs
 
-    dfs = get_dfs(conf)
+    try:
+        dfs = get_dfs(conf)
+    except IllegalArgument:
+        from pyhdp.fs.registry import default_uri
+
+        scheme, authority = default_uri(conf)
+        sys.stderr.write(f"FileSystem is {scheme}://{authority}{'/' if scheme == 'file' else ''}\n")
+        return 255
     qs = "&".join(f"{o[1:]}=1" for o in sorted(opts))
     url = f"http://{_http_address(conf)}/fsck?ugi={urllib.parse.quote(dfs.user)}" + (f"&{qs}" if qs else "")
     sys.stderr.write(f"Connecting to namenode via {url}&path={urllib.parse.quote(path, safe='')}\n")
