@@ -1,0 +1,1 @@
+"""Hadoop Streaming tests."""
