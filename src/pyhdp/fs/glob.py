@@ -116,7 +116,10 @@ def has_wildcard(text: str) -> bool:
     if not any(ch in text for ch in "*?[{\\"):
         return False
     try:
-        return any(compile_component(c).has_wildcard for flat in expand(text) for c in flat.split("/") if c)
+        flats = expand(text)
+        if len(flats) > 1:
+            return True
+        return any(compile_component(c).has_wildcard for c in flats[0].split("/") if c)
     except GlobSyntaxError:
         return True  # glob syntax, if broken: globbing will report it
 
