@@ -39,6 +39,7 @@ class MiniYarn:
             "yarn.resourcemanager.webapp.address": self.web,
             "pyhdp.cluster.secret.file": str(root / "cluster.secret"),
             "hadoop.tmp.dir": str(root / "tmp"),
+            "fs.defaultFS": "file:///",
             "yarn.nm.liveness-monitor.expiry-interval-ms": "3000",
             "yarn.resourcemanager.nodemanagers.heartbeat-interval-ms": "200",
             "yarn.scheduler.minimum-allocation-mb": "128",

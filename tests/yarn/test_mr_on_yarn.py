@@ -109,3 +109,24 @@ def test_streaming_on_yarn_equals_local(cluster: MiniYarn):
         if fw == "yarn":
             assert "Submitted application application_" in r.stderr
     assert outs["yarn"] == outs["local"] and len(outs["yarn"]) == 2
+
+
+def test_multi_step_grep_and_pi_on_yarn(cluster: MiniYarn):
+    inp = cluster.root / "grep-in.txt"
+    inp.write_text("dfs.a dfs.b\ndfs.a x\n" * 20 + "nothing\n")
+    res = {}
+    for fw in ("yarn", "local"):
+        r = cluster.run("hadoop", "jar", JAR, "grep", "-D", f"mapreduce.framework.name={fw}", f"file://{inp}",
+                        f"file://{cluster.root}/grep-{fw}", r"dfs\.[a-z]")
+        assert r.returncode == 0, r.stderr + cluster.logs()
+        res[fw] = parts(cluster.root / f"grep-{fw}")
+    assert res["yarn"] == res["local"] == b"40\tdfs.a\n20\tdfs.b\n"
+    pi = cluster.run("yarn", "jar", JAR, "pi", "2", "100")
+    assert pi.returncode == 0, pi.stderr
+    assert "Estimated value of Pi is 3.1" in pi.stdout
+
+
+def test_yarn_top_one_screen(cluster: MiniYarn):
+    r = cluster.run("yarn", "top")
+    assert r.returncode == 0, r.stderr
+    assert "NodeManager(s): 2 total, 2 active, 0 lost" in r.stdout and "APPLICATIONID" in r.stdout

@@ -212,7 +212,7 @@ def top(args: list[str], conf: Any) -> int:
     c = client(conf)
     m = c.metrics()
     apps = c.apps(states="RUNNING,ACCEPTED")
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(
         f"YARN top - {time.strftime('%H:%M:%S')}, up, {m['activeNodes']} active nodes\n"
         f"NodeManager(s): {m['totalNodes']} total, {m['activeNodes']} active, {m['lostNodes']} lost\n"
@@ -226,7 +226,7 @@ def top(args: list[str], conf: Any) -> int:
     t = Table(box=None)
     for col in ("APPLICATIONID", "USER", "TYPE", "QUEUE", "PRIOR", "#CONT", "#RCONT", "VCORES", "RVCORES",
                 "MEM", "RMEM", "VCORESECS", "MEMSECS", "%PROGR", "TIME", "NAME"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=True)
     now = int(time.time() * 1000)
     for a in apps:
         el = (now - a["startedTime"]) // 1000

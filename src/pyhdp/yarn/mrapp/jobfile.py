@@ -11,15 +11,16 @@ from pyhdp.mapreduce.api import JobSpec, Step
 
 
 def _qualify(path: str, conf: Any) -> str:
-    from pyhdp.fs.registry import get_filesystem, split_uri
+    """A full URI: relative paths resolved against the client's directory (``file``) or the
+    user's home (other file systems), as Hadoop's ``Path.makeQualified``."""
+    from pyhdp.fs.registry import split_uri
+    from pyhdp.mapreduce.input.splits import resolve
 
-    scheme, _a, _p = split_uri(path)
-    if scheme:
+    scheme, authority, _p = split_uri(path)
+    if scheme and (authority or scheme == "file") and _p.startswith("/"):
         return path
-    fs = get_filesystem(path, conf)
-    if fs.scheme == "file":
-        return "file://" + os.path.abspath(path)
-    return fs.make_qualified(path)
+    fs, p = resolve(path, conf)
+    return fs.make_qualified(p)
 
 
 def _local_abs(path: str) -> str:
