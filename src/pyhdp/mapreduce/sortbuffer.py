@@ -101,6 +101,7 @@ class MapOutputCollector:
         self.min_spills = min_spills_for_combine
         self.keys: list[bytes] = []
         self.values: list = []
+        self._keys_only = False
         self.size = 0
         self.spills: list[str] = []
         self.out_records = 0
@@ -182,6 +183,11 @@ class MapOutputCollector:
             self.combine_out += len(combined)
             records = combined
             rkeys = [rec[0] for rec in records]
+        elif values.count(None) == len(values):
+            # key-only records (sorts, Streaming lines without a tab): sort the bare keys
+            self._keys_only = True
+            records = keys
+            rkeys = keys
         else:
             records = list(zip(keys, values, strict=False))
             rkeys = keys
@@ -199,7 +205,9 @@ class MapOutputCollector:
     def spill(self) -> None:
         if not self.keys:
             return
+        self._keys_only = False
         buckets = self._buckets()
+        keys_only = self._keys_only
         self.keys = []
         self.values = []
         self.size = 0
@@ -207,7 +215,11 @@ class MapOutputCollector:
         path = os.path.join(self.out_dir, f"spill{len(self.spills)}.out")
         w = MapOutputWriter(path, self.r, self.compress)
         for p, bucket in enumerate(buckets):
-            bucket.sort(key=kf)
+            if keys_only:
+                bucket.sort(key=self.sort_key)  # bare bytes: no key list, no tuples
+                bucket = list(zip(bucket, itertools.repeat(None)))
+            else:
+                bucket.sort(key=kf)
             w.start_partition(p)
             w.write_records(bucket)
             w.end_partition()
