@@ -450,6 +450,7 @@ def test_reducer_that_never_reads_large_input_fails(mr):
         "true",
     )
     assert r.returncode == 1
+    assert "Error: java.io.IOException: subprocess exited successfully" in r.stderr
     assert "Broken pipe" in r.stderr
 
 

@@ -282,4 +282,6 @@ class ValueAggregatorReducer:
         if keys:
             ctx.emit_batch(keys, values)
         if self.encoded and n:
-            ctx.counters.task("REDUCE_INPUT_GROUPS", n)
+            from pyhdp.mapreduce.streaming.task import set_groups
+
+            set_groups(ctx, n)

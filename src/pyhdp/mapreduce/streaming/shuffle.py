@@ -172,12 +172,16 @@ class StreamIdentityReducer:
         pass
 
     def run_reduce(self, ctx: Any) -> None:
-        distinct = total = 0
+        distinct = total = groups = 0
+        last = None
         for chunk in ctx.sorted_chunks():
             keys: list[bytes] = []
             values: list[bytes] = []
             for ek, count in chunk:
                 k, v = decode(ek)
+                if k != last:
+                    groups += 1
+                    last = k
                 c = int(count)
                 keys.extend([k] * c)
                 values.extend([v] * c)
@@ -187,3 +191,6 @@ class StreamIdentityReducer:
                 ctx.emit_batch(keys, values)
         if total != distinct:
             ctx.counters.task("REDUCE_INPUT_RECORDS", total - distinct)
+        from pyhdp.mapreduce.streaming.task import set_groups
+
+        set_groups(ctx, groups)

@@ -48,6 +48,14 @@ def current_context() -> Any:
     return _current[0]
 
 
+def set_groups(ctx: Any, n: int) -> None:
+    """REDUCE_INPUT_GROUPS = the number of distinct keys the command saw (the engine counts its own
+    records, which in counted mode are (key, value) pairs)."""
+    from pyhdp.mapreduce.counters import TASK_GROUP
+
+    ctx.counters.set(TASK_GROUP, "REDUCE_INPUT_GROUPS", n)
+
+
 def task_cwd(ctx: Any) -> str:
     """Where the command runs: the task's working directory (the process cwd, which holds the
     links to ``-files``/``-archives``), as Hadoop runs it in the container's directory."""
@@ -410,7 +418,7 @@ class PipeReducer:
         if stats[0] != stats[2]:
             ctx.counters.task("REDUCE_INPUT_RECORDS", stats[0] - stats[2])
         if stats[1]:
-            ctx.counters.task("REDUCE_INPUT_GROUPS", stats[1])
+            set_groups(ctx, stats[1])
 
 
 class PipeCombiner:
