@@ -731,3 +731,36 @@ def test_keyfield_partitioner_on_tab_keys_ignores_values(mr):
     # Hadoop's hash of field 2 ("0".."3"): 31*0 + byte
     for field, i in where.items():
         assert i == (ord(field) & 0x7FFFFFFF) % 3
+
+
+def test_generic_files_and_archives_through_the_jar(mr, data):
+    import zipfile
+
+    script = mr.dir / "lower.py"
+    script.write_text("import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.lower())\n")
+    archive = mr.dir / "dict.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("words.txt", "zebra\n")
+    reducer = mr.dir / "known.sh"
+    reducer.write_text("#!/bin/sh\ngrep -F -f dict/words.txt\n")
+    reducer.chmod(0o755)
+    out = mr.dir / "out"
+    r = mr(
+        "hadoop",
+        "jar",
+        JAR,
+        "-files",
+        f"{script},{reducer}",
+        "-archives",
+        f"{archive}#dict",
+        "-input",
+        uri(data),
+        "-output",
+        uri(out),
+        "-mapper",
+        f"{sys.executable} lower.py",
+        "-reducer",
+        "known.sh",
+    )
+    assert r.returncode == 0, r.stderr
+    assert read_output(out).splitlines() == [b"zebra zebra zebra\t"]
