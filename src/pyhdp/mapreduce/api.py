@@ -23,7 +23,8 @@ component's ``run_reduce(ctx: ReduceContext)``; a combiner's ``combine(groups)``
   fast path for mappers that work on many lines at once.
 * Reduce input: ``ctx.groups()`` yields ``(key, values-iterator)`` per group (grouping
   comparator applied); ``ctx.sorted_chunks()`` yields lists of ``(key, value)`` in order.
-* Output: ``ctx.emit(key, value)`` and ``ctx.emit_batch(keys, values)``.  When the step
+* Output: ``ctx.emit(key, value)``, ``ctx.emit_batch(keys, values)`` and
+  ``ctx.emit_pairs(list_of_(key, value))`` (e.g. a whole block from ``sorted_chunks()``).  When the step
   has reduces, map output keys MUST be ``bytes`` (they are partitioned by Hadoop's
   ``Text.hashCode`` of those bytes and sorted by them); values may be any object
   ``marshal`` can serialise (``bytes`` for Streaming), falling back to pickle.  Reduce and
@@ -32,6 +33,9 @@ component's ``run_reduce(ctx: ReduceContext)``; a combiner's ``combine(groups)``
 * ``ctx.counters.incr(group, name, n)``; ``ctx.set_status(text)``;
   ``ctx.parse_reporter_line(line)`` understands Streaming's ``reporter:counter:g,c,n``
   and ``reporter:status:msg``.
+
+Step ``conf`` keys the engine reads besides Hadoop's: ``pyhdp.output.lazy=true``
+(LazyOutputFormat: no part file for a task that writes nothing).
 
 Optional step parts: ``partitioner`` (factory → object with
 ``partition_batch(keys: list[bytes], num_partitions) -> list[int]``), ``sort_key`` (factory

@@ -77,6 +77,7 @@ class YarnTaskRunner(JobRunner):
         self.step_run: StepRun | None = None
         self.progress = 0.0
         self.stopped = threading.Event()
+        self.wake = threading.Event()
         self.heartbeat_s = 1.0
         self.thread: threading.Thread | None = None
         self.error: str = ""
@@ -142,6 +143,7 @@ class YarnTaskRunner(JobRunner):
                 "relaxLocality": True,
             }
         )
+        self.wake.set()  # new asks go out now, not at the next heartbeat
 
     def next_event(self, timeout: float) -> tuple[Attempt, dict] | None:
         try:
@@ -192,6 +194,7 @@ class YarnTaskRunner(JobRunner):
 
     def shutdown(self) -> None:
         self.stopped.set()
+        self.wake.set()
         if self.thread is not None:
             self.thread.join(timeout=5)
 
@@ -227,13 +230,21 @@ class YarnTaskRunner(JobRunner):
                     self.events.put((None, {"type": "rm-gone"}))
                 self.stopped.wait(self.heartbeat_s)
                 continue
+            if resp.get("allocated") and (self.waiting or self.new_asks):
+                self.wake.set()
             for node in resp.get("lost_nodes") or []:
                 self._node_lost(node)
             for c in resp.get("allocated") or []:
                 self._assign(c)
             for st in resp.get("completed") or []:
                 self._completed(st)
-            self.stopped.wait(self.heartbeat_s)
+            self._pause()
+
+    def _pause(self) -> None:
+        """Until the next heartbeat, or shortly after new asks (batched for 20 ms)."""
+        if self.wake.wait(self.heartbeat_s) and not self.stopped.is_set():
+            time.sleep(0.02)
+        self.wake.clear()
 
     def _progress_value(self) -> float:
         run = self.step_run
