@@ -139,6 +139,7 @@ class NameNode:
         self.redundancy_interval = conf.get_duration("dfs.namenode.redundancy.interval.seconds", 3, unit="s",
                                                      result_unit="s")
         self.safemode = SafeMode(conf)
+        self.redundancy_dirty = True
         self.lease_interval = conf.get_duration("dfs.namenode.lease-recheck-interval-ms", 2.0, unit="ms",
                                                 result_unit="s")
         self.uc_targets: dict[int, set[str]] = {}  # blocks being written -> pipeline nodes
@@ -243,6 +244,7 @@ class NameNode:
             except OSError as e:
                 raise FsError(f"Cannot read {key} file {path}: {e.strerror}", path) from e
 
+        self.redundancy_dirty = True
         return self.bm.set_hosts(read_list("dfs.hosts"), read_list("dfs.hosts.exclude"))
 
     # ------------------------------------------------------------------ RPC dispatch
@@ -301,6 +303,8 @@ class NameNode:
                 self._apply_truncate(recovery)
             return [on_boundary, None], None
         result = call(ns, caller, op, **args)
+        if op in ("setReplication", "concat"):
+            self.redundancy_dirty = True
         if op == "getBlockLocations":
             node, blocks = result
             return result, self._locations_extra(blocks, caller.user)
@@ -323,7 +327,10 @@ class NameNode:
             dnclient.recover(dn.http_addr, self.secret, rec.block_id, rec.old_genstamp, rec.new_genstamp, rec.length)
 
     def _ack_replicas(self, extras: dict) -> None:
-        for bid_text, uuids in (extras.get("acked") or {}).items():
+        acked = extras.get("acked") or {}
+        if acked:
+            self.redundancy_dirty = True  # a pipeline may have ended short of its replication
+        for bid_text, uuids in acked.items():
             bid = int(bid_text)
             self.uc_targets.pop(bid, None)
             self.bm.add_replicas(bid, uuids)
@@ -434,6 +441,7 @@ class NameNode:
         log.warning("Corrupt replica of blk_%s on %s (%s)", bid, self.bm.datanodes[uuid].name
                     if uuid in self.bm.datanodes else uuid, reason)
         self.bm.bad_replica(bid, uuid)
+        self.redundancy_dirty = True
         if not self.bm.locations.get(bid):
             try:
                 self.ns.report_bad_block(bid, reason)
@@ -511,6 +519,7 @@ class NameNode:
         rbw = [(int(b), int(g), int(n)) for b, g, n in body.get("rbw", [])]
         known = self.block_infos([b for b, _, _ in replicas] + [b for b, _, _ in rbw])
         stale = self.bm.block_report(uuid, replicas, known, time.time())
+        self.redundancy_dirty = True
         stale_rbw = []
         for bid, gs, _n in rbw:
             info = known.get(bid)
@@ -532,12 +541,16 @@ class NameNode:
         items = [(int(b), int(g), int(n)) for b, g, n in body.get("blocks", [])]
         known = self.block_infos([b for b, _, _ in items])
         for bid, gs, n in items:
-            self.bm.block_received(uuid, bid, gs, n, known.get(bid))
+            info = known.get(bid)
+            self.bm.block_received(uuid, bid, gs, n, info)
             self.rbw_replicas.get(bid, set()).discard(uuid)
+            if info is None or len(self.bm.locations.get(bid, ())) != info.replication:
+                self.redundancy_dirty = True
         self._update_safemode()
         return {}
 
     def dn_bad(self, body: dict) -> dict:
+        self.redundancy_dirty = True
         for bid, reason in body.get("blocks", []):
             self.mark_corrupt(int(bid), body["uuid"], reason)
         return {}
@@ -555,18 +568,28 @@ class NameNode:
     def check_heartbeats(self) -> None:
         dead = self.bm.check_heartbeats(time.monotonic())
         for uuid in dead:
+            self.redundancy_dirty = True
             self.metrics["dead_detected"] += 1
             log.warning("DataNode %s is dead: no heartbeat for more than %.1f s", self.bm.datanodes[uuid].name,
                         self.bm.settings.expire_interval)
 
     def redundancy_round(self) -> None:
+        """Scan the blocks for missing/excess/corrupt replicas, when something may have changed: a node
+        died, reported, was (de)commissioned, a replica went bad, a replication factor changed, or the
+        previous round left work (an idle NameNode does not rescan its blocks)."""
         if self.safemode.on:
             self._update_safemode()
             return
+        busy = bool(self.bm.pending) or any(d.admin_state == "Decommission in progress"
+                                            for d in self.bm.datanodes.values())
+        if not (self.redundancy_dirty or busy):
+            return
+        self.redundancy_dirty = False
         infos = self.block_infos()
         counts = self.bm.compute_work(infos.values(), time.monotonic())
         self.metrics.update(counts)
-        self.metrics["scheduled"] += 0
+        if counts["under"] or counts["scheduled"] or counts["excess"]:
+            self.redundancy_dirty = True
         by_node: dict[str, list[BlockInfo]] = {}
         for bid, info in infos.items():
             for uuid in self.bm.locations.get(bid, ()):
