@@ -237,6 +237,13 @@ def build_job(opts: StreamOptions, conf, warn) -> JobSpec:
         output_format = OUTPUT_FORMATS.get(opts.outputformat, "")
         if not output_format:
             raise StreamUsageError(f"-outputformat : class not found : {opts.outputformat}")
+    if output_format == "sequencefile":
+        # Streaming's output key/value class is Text (TypedBytesWritable / BytesWritable for -io)
+        ident = (conf.get("stream.reduce.output") or "text").strip().lower()
+        cls = "org.apache.hadoop.io.BytesWritable" if ident == "rawbytes" else "org.apache.hadoop.io.Text"
+        for key in ("mapreduce.job.output.key.class", "mapreduce.job.output.value.class"):
+            if conf.sources.get(key, "-default.yaml").endswith("-default.yaml"):
+                conf.set(key, cls)
     if opts.lazy_output:
         conf.set("pyhdp.output.lazy", "true")  # LazyOutputFormat: no empty part files
 
