@@ -200,6 +200,8 @@ class NodeManager:
             return self._error(403, "InvalidToken", str(e))
         except (ValueError, KeyError) as e:
             return self._error(400, "BadRequestException", str(e))
+        if d["container_id"] in self.cm.containers:
+            return self._json({"container_id": d["container_id"], "state": self.cm.containers[d["container_id"]].state})
         c = await asyncio.to_thread(self.cm.start, d["container_id"], app_id, d.get("user", "dr.who"),
                                     d.get("resource") or {}, d.get("spec") or {})
         return self._json({"container_id": c.container_id, "state": c.state})

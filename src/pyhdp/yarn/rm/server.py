@@ -84,9 +84,9 @@ class ResourceManager:
         out = self.core.handle(*events)
         for ins in out:
             if isinstance(ins, ev.LaunchContainer):
-                self._to_node(ins.node_id, {"op": "launch", "container_id": ins.container_id,
-                                            "app_id": ins.app_id, "user": ins.user,
-                                            "resource": ins.resource.to_json(), "spec": self._am_spec(ins)})
+                cmd = {"op": "launch", "container_id": ins.container_id, "app_id": ins.app_id, "user": ins.user,
+                       "resource": ins.resource.to_json(), "spec": self._am_spec(ins)}
+                self._push_launch(ins.node_id, cmd)
             elif isinstance(ins, ev.StopContainer):
                 self._to_node(ins.node_id, {"op": "stop", "container_id": ins.container_id})
             elif isinstance(ins, ev.CleanupApp):
@@ -99,6 +99,28 @@ class ResourceManager:
                 if app is not None and self.store is not None:
                     self.store.save(app)
         return out
+
+    def _push_launch(self, node_id: str, cmd: dict[str, Any]) -> None:
+        """Start an AM container at once on its NodeManager; its next heartbeat does it otherwise."""
+        node = self.core.nodes.get(node_id)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if node is None or loop is None:
+            self._to_node(node_id, cmd)
+            return
+
+        def push() -> None:
+            try:
+                yrpc.call(node.http_address, "POST", "/rpc/containers/start",
+                          {"container_id": cmd["container_id"], "user": cmd["user"], "resource": cmd["resource"],
+                           "spec": cmd["spec"]}, key=self.secret, timeout=10.0)
+            except Exception as e:  # noqa: BLE001 - the heartbeat will carry it
+                log.info(f"Could not start {cmd['container_id']} on {node_id} directly ({e}); via heartbeat")
+                loop.call_soon_threadsafe(self._to_node, node_id, cmd)
+
+        loop.run_in_executor(None, push)
 
     def _to_node(self, node_id: str, cmd: dict[str, Any]) -> None:
         self.outbox.setdefault(node_id, []).append(cmd)
