@@ -231,3 +231,20 @@ def test_move_app_between_queues():
 def test_unknown_node_heartbeat_resyncs():
     c = core(nodes=0)
     assert c.handle(ev.NodeHeartbeat(1, "x:1", [])) == [ev.Resync("x:1")]
+
+
+def test_silent_am_times_out_and_is_retried():
+    c = core(nodes=1)
+    c.settings.am_expiry_ms = 1000
+    app, out = submit(c)
+    attempt, cid, node = start_am(c, app, out, now=2)
+    c.handle(ev.Allocate(500, attempt, []))
+    c.handle(ev.NodeHeartbeat(1400, node, [{"container_id": cid, "state": "RUNNING"}]))
+    assert c.handle(ev.Tick(1400)) == []  # 900 ms since the last allocate
+    out = c.handle(ev.Tick(1600))
+    assert ev.StopContainer(node, cid) in out
+    a = c.apps[app]
+    assert len(a.attempts) == 2 and a.state == "ACCEPTED"
+    assert f"ApplicationMaster for attempt {attempt} timed out" in a.attempts[0].diagnostics
+    assert any(isinstance(i, ev.LaunchContainer) for i in out)
+    c.validate_state()

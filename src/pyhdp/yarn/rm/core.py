@@ -102,6 +102,7 @@ class Attempt:
     finish_time: int = 0
     diagnostics: str = ""
     unregistered: bool = False
+    last_heartbeat: int = 0
     pending: list[ResourceAsk] = dataclasses.field(default_factory=list)
     new_containers: list[str] = dataclasses.field(default_factory=list)
     completed: list[dict[str, Any]] = dataclasses.field(default_factory=list)
@@ -153,6 +154,7 @@ class Settings:
     am_max_attempts: int = 2
     nm_expiry_ms: int = 600000
     max_completed_apps: int = 1000
+    am_expiry_ms: int = 600000
 
     @classmethod
     def from_conf(cls, conf: Any) -> Settings:
@@ -168,6 +170,7 @@ class Settings:
             max(conf.get_int("yarn.resourcemanager.am.max-attempts", 2), 1),
             conf.get_int("yarn.nm.liveness-monitor.expiry-interval-ms", 600000),
             conf.get_int("yarn.resourcemanager.max-completed-applications", 1000),
+            conf.get_int("yarn.am.liveness-monitor.expiry-interval-ms", 600000),
         )
 
 
@@ -356,6 +359,7 @@ class RMCore:
         if a is not app.attempt or a.state in ("FINISHED", "FAILED", "KILLED"):
             raise ev.InvalidStateError(f"Attempt {e.attempt_id} is not the current attempt of {app.app_id}")
         a.state = "RUNNING"
+        a.last_heartbeat = e.now
         a.host, a.rpc_port, a.tracking_url = e.host, e.rpc_port, e.tracking_url
         return self._set_state(app, "RUNNING", e.now, "AM registered")
 
@@ -367,6 +371,7 @@ class RMCore:
                 f"Application attempt {e.attempt_id} doesn't exist in ApplicationMasterService cache."
             )
         app.progress = max(0.0, min(1.0, e.progress))
+        a.last_heartbeat = e.now
         for ask in e.asks:
             a.pending.append(dataclasses.replace(ask, resource=self.normalize(ask.resource)))
         out: list[ev.Instruction] = []
@@ -465,6 +470,7 @@ class RMCore:
                         a = app.attempt
                         if a is not None and a.am_container == cid and a.state == "ALLOCATED":
                             a.state = "LAUNCHED"
+                            a.last_heartbeat = e.now
                             app.launch_time = e.now
         return out
 
@@ -546,6 +552,17 @@ class RMCore:
         for node in list(self.nodes.values()):
             if node.state == "RUNNING" and e.now - node.last_heartbeat > self.settings.nm_expiry_ms:
                 out.extend(self._node_gone(node, "LOST", e.now, "Container released on a *lost* node"))
+        for app in list(self.apps.values()):
+            a = app.attempt
+            if (a is None or a.state not in ("LAUNCHED", "RUNNING") or app.state in FINAL_STATES
+                    or e.now - a.last_heartbeat <= self.settings.am_expiry_ms):
+                continue
+            c = app.containers.get(a.am_container)
+            if c is not None and c.state != "COMPLETED":
+                out.append(ev.StopContainer(c.node_id, c.container_id))
+                self._complete(app, c, EXIT_ABORTED, "", e.now)
+            out.extend(self._am_failed(app, a, EXIT_ABORTED,
+                                       f"ApplicationMaster for attempt {a.attempt_id} timed out", e.now))
         return out
 
     @_apply.register
