@@ -97,7 +97,8 @@ def test_corrupt_replica_read_elsewhere_reported_and_replaced(cluster):
         assert cluster.fs().cat("/c.bin") == data
     # the corrupt replica was reported by a reader; it is deleted and copied back from a good one
     wait_until(lambda: _replica_good(block_file, data), 30, "the corrupt replica to be replaced")
-    assert sorted(cluster.replicas("/c.bin")[0]) == sorted(cluster.live_names())
+    wait_until(lambda: sorted(cluster.replicas("/c.bin")[0]) == sorted(cluster.live_names()), 10,
+               "the NameNode to count the new replica")
     assert dn1 in cluster.replicas("/c.bin")[0]
 
 
