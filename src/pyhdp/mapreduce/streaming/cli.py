@@ -72,6 +72,15 @@ def stream_job(args: list[str], conf: Any) -> int:
         _verbose_dump(opts, conf)
     if opts.background:
         return _background(args, conf, con)
+    if opts.files:
+        # StreamJob.packageJobJar: -file entries go into a job jar (stdout, as Hadoop prints it)
+        import random
+        import tempfile
+
+        tmp = conf.get("stream.tmpdir")
+        jar = os.path.join(tmp or tempfile.gettempdir(), f"streamjob{random.randrange(1 << 62)}.jar")
+        sys.stdout.write(f"packageJobJar: [{', '.join(opts.files)}] [] {jar} tmpDir={tmp or 'null'}\n")
+        sys.stdout.flush()
     from pyhdp.mapreduce.api import JobSubmissionError, run_job
 
     try:
