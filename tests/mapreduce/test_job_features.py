@@ -368,3 +368,44 @@ def test_streaming_role_mode_with_raw_byte_keys(tmp_path):
     shuffled = b"a\t2\na\t3\nb\t2\n\xff\t1\n"
     r = subprocess.run([*base, "--reducer"], input=shuffled, capture_output=True, check=True)
     assert r.stdout == b"a\t5\nb\t2\n\xff\t1\n"
+
+
+def test_failures_maxpercent_tolerates_a_failed_map(tmp_path, mr_conf):
+    d = tmp_path / "in"
+    for i, text in enumerate(["a b", "boom", "a c", "c"]):
+        write_lines(d / f"{i}.txt", [text])
+    mr_conf.set("mapreduce.map.maxattempts", "2")
+    mr_conf.set("mapreduce.map.failures.maxpercent", "25")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        def mapper(_, line):
+            if line == "boom":
+                raise RuntimeError("bad record")
+            for w in line.split():
+                yield w, 1
+
+        def reducer(w, counts):
+            yield w, sum(counts)
+    """,
+        [d, tmp_path / "out"],
+    )
+    assert code == 0, err
+    assert read_output(tmp_path / "out") == ["a\t2", "b\t1", "c\t2"]
+    assert "Failed map tasks=2" in err and "tolerated by mapreduce.map.failures.maxpercent" in err
+    # without the allowance the same job fails
+    mr_conf.set("mapreduce.map.failures.maxpercent", "0")
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        def mapper(_, line):
+            if line == "boom":
+                raise RuntimeError("bad record")
+            yield line, 1
+    """,
+        [d, tmp_path / "out2"],
+        name="j2.py",
+    )
+    assert code == 1

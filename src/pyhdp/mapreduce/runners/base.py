@@ -429,7 +429,9 @@ class JobRunner(abc.ABC):
         desc["work_dir"] = os.path.join(run.local_root, aid, "work")
         desc["output"] = {"dir": _attempt_dir(out_dir_q, committer, aid), "name": desc["output_name"]}
         if task.kind == "r":
-            desc["map_outputs"] = [t.attempts[-1].result["map_output"] for t in run.maps]
+            desc["map_outputs"] = [
+                t.attempts[-1].result["map_output"] for t in run.maps if t.state == "SUCCEEDED"
+            ]
         a = Attempt(task, number, aid, desc, os.path.join(run.log_root, aid))
         task.attempts.append(a)
         return a
@@ -469,7 +471,7 @@ class JobRunner(abc.ABC):
                 self.launch(run, a)
                 running[a.attempt_id] = a
             if not running:
-                if not reduces_queued and all(t.state == "SUCCEEDED" for t in run.maps) and run.reduces:
+                if not reduces_queued and _maps_done(run) and run.reduces:
                     pending.extend(run.reduces)
                     reduces_queued = True
                     continue
@@ -506,6 +508,18 @@ class JobRunner(abc.ABC):
                         else:
                             a.task.state = "FAILED"
                             a.task.finish_time = a.finish_time
+                            if self._failure_tolerated(run, a.task):
+                                a.task.progress = 1.0
+                                con.warn(
+                                    "mapred.Task",
+                                    f"Task {a.task.task_id} failed; tolerated by "
+                                    f"mapreduce.{'map' if a.task.kind == 'm' else 'reduce'}"
+                                    ".failures.maxpercent",
+                                )
+                                if not reduces_queued and run.reduces and _maps_done(run):
+                                    pending.extend(run.reduces)
+                                    reduces_queued = True
+                                continue
                             run.failed = a.task
                             for other in list(running.values()):
                                 other.state = other.task.state = "KILLED"
@@ -514,13 +528,21 @@ class JobRunner(abc.ABC):
                             for other in running.values():
                                 committer.abort_task(other.attempt_id)
                             return
-                    if not reduces_queued and run.reduces and all(t.state == "SUCCEEDED" for t in run.maps):
+                    if not reduces_queued and run.reduces and _maps_done(run):
                         pending.extend(run.reduces)
                         reduces_queued = True
             now = time.monotonic()
             if now - last_print >= poll:
                 last_print = now
                 con.progress(*self._progress(run))
+
+    def _failure_tolerated(self, run: StepRun, task: TaskState) -> bool:
+        """``mapreduce.{map,reduce}.failures.maxpercent``: the share of tasks allowed to fail."""
+        kind = "map" if task.kind == "m" else "reduce"
+        percent = run.conf.get_int(f"mapreduce.{kind}.failures.maxpercent", 0)
+        tasks = run.maps if task.kind == "m" else run.reduces
+        failed = sum(t.state == "FAILED" for t in tasks)
+        return percent > 0 and failed * 100 <= percent * len(tasks)
 
     def _check_timeouts(self, running: dict[str, Attempt], timeout_ms: int) -> None:
         """``mapreduce.task.timeout``: an attempt silent that long (no progress, status or
@@ -554,6 +576,10 @@ class JobRunner(abc.ABC):
 
     def _final_progress(self, run: StepRun, con: JobConsole) -> None:
         con.progress(*self._progress(run))
+
+
+def _maps_done(run: StepRun) -> bool:
+    return all(t.state in ("SUCCEEDED", "FAILED") for t in run.maps)
 
 
 def _avg(values) -> float:
