@@ -246,3 +246,15 @@ def test_output_exists_is_refused(mr, text):
     r = mr("hadoop", "jar", JAR, "wordcount", uri(text), uri(mr.dir / "exists"))
     assert r.returncode == 1
     assert "FileAlreadyExistsException: Output directory" in r.stderr and "already exists" in r.stderr
+
+
+def test_sort_on_text_lines_total_order(mr):
+    src = mr.dir / "tera.txt"
+    data = generate(0, 3000)
+    src.write_bytes(data)
+    out = mr.dir / "sorted"
+    r = mr("hadoop", "jar", JAR, "sort", "-r", "3", "-totalOrder", "0.1", "1000", "10", uri(src), uri(out))
+    assert r.returncode == 0, r.stderr
+    parts = sorted(out.glob("part-r-*"))
+    assert len(parts) == 3 and all(p.stat().st_size for p in parts)
+    assert read_parts(out) == b"".join(sorted(records_of(data)))

@@ -54,9 +54,27 @@ class SortReducer:
             ctx.emit_batch([p[0] for p in pairs], [p[1] for p in pairs])
 
 
+def _is_sequence_file(path: str, conf: Any) -> bool:
+    """True unless the first input file is readable and does not start with ``SEQ``."""
+    from pyhdp.mapreduce.input.splits import list_input_files
+
+    try:
+        files = list_input_files([path], conf)
+    except (OSError, ValueError, Exception):  # noqa: BLE001 - the job reports bad input itself
+        return True
+    for fs, st in files:
+        if st.length == 0:
+            continue
+        with fs.open(st.path) as f:
+            return f.read(3) == b"SEQ"
+    return True
+
+
 def sort(args: list[str], conf: Any) -> int:
     reduces = None
     in_format, out_format = "sequencefile", "sequencefile"
+    explicit_in = explicit_out = False
+    total_order: tuple[float, int, int] | None = None
     rest: list[str] = []
     i = 0
     try:
@@ -71,6 +89,7 @@ def sort(args: list[str], conf: Any) -> int:
                 )
                 if not in_format:
                     raise ValueError(args[i + 1])
+                explicit_in = True
                 i += 2
             elif a == "-outFormat":
                 out_format = (
@@ -80,6 +99,7 @@ def sort(args: list[str], conf: Any) -> int:
                 )
                 if not out_format:
                     raise ValueError(args[i + 1])
+                explicit_out = True
                 i += 2
             elif a in ("-outKey", "-outValue"):
                 conf.set(
@@ -90,6 +110,7 @@ def sort(args: list[str], conf: Any) -> int:
                 )
                 i += 2
             elif a == "-totalOrder":
+                total_order = (float(args[i + 1]), int(args[i + 2]), int(args[i + 3]))
                 i += 4
             else:
                 rest.append(a)
@@ -102,14 +123,29 @@ def sort(args: list[str], conf: Any) -> int:
         sys.stdout.write(f"ERROR: Wrong number of parameters: {len(rest)} instead of 2.\n")
         sys.stdout.write(USAGE + "\n")
         return 255
+    mapper, reducer = EX + "sort:SortMapper", EX + "sort:SortReducer"
+    if not explicit_in and not _is_sequence_file(rest[0], conf):
+        # pyhdp: plain text input (Hadoop's Sort would refuse it) is sorted line by line, in byte order
+        in_format, mapper, reducer = "text", EX + "tera:TeraSortMapper", EX + "tera:TeraSortReducer"
+        if not explicit_out:
+            out_format = "text"
+    partitioner = None
+    r = reduces if reduces is not None else int(conf.get("mapreduce.job.reduces") or "1")
+    if total_order is not None and r > 1 and in_format == "text":
+        from pyhdp.mapreduce.examples.tera import sample_line_cuts
+
+        sys.stdout.write("Sampling input to effect total-order sort...\n")
+        cuts = sample_line_cuts([rest[0]], conf, r, total_order[1], total_order[2])
+        partitioner = Component(EX + "tera:TotalOrderPartitioner", {"cuts": cuts, "prefix": 0})
     spec = JobSpec(
         inputs=[rest[0]],
         output=rest[1],
         steps=[
             Step(
-                mapper=Component(EX + "sort:SortMapper"),
-                reducer=Component(EX + "sort:SortReducer"),
+                mapper=Component(mapper),
+                reducer=Component(reducer),
                 num_reduces=reduces,
+                partitioner=partitioner,
                 input_format=in_format,
                 output_format=out_format,
             )

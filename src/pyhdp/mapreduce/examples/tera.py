@@ -161,15 +161,38 @@ class TeraSortReducer:
 
 
 class TotalOrderPartitioner:
-    """Reducer ``i`` gets keys in ``[cut[i-1], cut[i])`` (Hadoop's TotalOrderPartitioner)."""
+    """Reducer ``i`` gets keys in ``[cut[i-1], cut[i])`` (Hadoop's TotalOrderPartitioner);
+    ``prefix`` bytes of each key are compared (TeraSort: the 10-byte key), 0 = whole key."""
 
-    def __init__(self, cuts: list[str], **_: Any):
+    def __init__(self, cuts: list[str], prefix: int = KEY, **_: Any):
         self.cuts = [bytes.fromhex(c) for c in cuts]
+        self.prefix = prefix
 
     def partition_batch(self, keys: list[bytes], r: int) -> list[int]:
         cuts = self.cuts
         right = bisect.bisect_right
-        return [right(cuts, k[:KEY]) for k in keys]
+        if self.prefix:
+            n = self.prefix
+            return [right(cuts, k[:n]) for k in keys]
+        return [right(cuts, k) for k in keys]
+
+
+def sample_line_cuts(inputs: list[str], conf: Any, reduces: int, samples: int, max_splits: int) -> list[str]:
+    """InputSampler for text: lines from the start of up to ``max_splits`` files, cut at quantiles."""
+    from pyhdp.mapreduce.input.splits import list_input_files
+
+    files = list_input_files(inputs, conf)[: max(max_splits, 1)]
+    per_file = max(samples // max(len(files), 1), 1)
+    lines: list[bytes] = []
+    for fs, st in files:
+        with fs.open(st.path) as f:
+            data = f.read(per_file * 200)
+        # the same form as TeraSortMapper's keys: each line without its "\n"
+        lines.extend(data.split(b"\n")[:-1][:per_file])
+    lines.sort()
+    if not lines:
+        return []
+    return [lines[len(lines) * i // reduces].hex() for i in range(1, reduces)]
 
 
 def _sample_cuts(inputs: list[str], conf: Any, reduces: int, samples: int = 100_000) -> list[str]:
