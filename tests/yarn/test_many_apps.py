@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -68,3 +70,40 @@ def test_distributed_shell(cluster):
     logs = cluster.run("yarn", "logs", "-applicationId", ok, "-log_files", "stdout", "-appOwner", "bob")
     ids = [ln for ln in logs.stdout.splitlines() if ln.startswith("container_") and "_01_00000" in ln]
     assert len(ids) == 3 and all(f"Container: {i} on " in logs.stdout for i in ids)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running containers as another user needs a root NodeManager")
+def test_containers_run_as_the_submitting_user(tmp_path):
+    import pwd
+
+    try:
+        pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user 'nobody'")
+    for d in [tmp_path, *tmp_path.parents]:  # let 'nobody' reach its container directory
+        if d == Path(tempfile.gettempdir()):
+            break
+        d.chmod(d.stat().st_mode | 0o055)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
+    env.update({"HOME": str(tmp_path), "PYHDP_PYTHON": sys.executable,
+                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    c = MiniYarn(tmp_path / "y", env, nodes=1, extra={
+        "yarn.nodemanager.container-executor.class":
+            "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor"})
+    try:
+        c.start()
+        yc = YarnClient(load_configuration(str(c.conf_dir)))
+        app = yc.new_application()["application-id"]
+        # the AM itself is the probe (the test interpreter may live where 'nobody' cannot read it)
+        yc.submit({"application-submission-context": {
+            "application-id": app, "application-name": "whoami", "max-app-attempts": 1,
+            "am-container-spec": {"commands": {"command": "{ id -un; pwd; touch here; } 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"}},
+            "resource": {"memory": 128, "vCores": 1}}}, "nobody")
+        a = c.wait_app(app)
+        assert a["state"] == "FAILED"  # it never registered
+        time.sleep(1.0)
+        logs = c.run("yarn", "logs", "-applicationId", app, "-appOwner", "nobody", "-log_files", "stdout")
+        assert re.search(r"LogContents:\nnobody\n\S*/usercache/nobody/appcache/" + app, logs.stdout), logs
+    finally:
+        c.stop()

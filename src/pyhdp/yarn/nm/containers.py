@@ -53,13 +53,34 @@ class ContainerProc:
     start_time: int = 0
 
 
-def _pdeathsig() -> None:
+def _load_prctl():
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+_PRCTL = _load_prctl()  # resolved before fork: the child may not be able to import anything
+
+
+def _pdeathsig() -> None:
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _as_user(uid: int, gid: int, user: str):
+    """preexec: drop to the submitting user, then ask for SIGKILL on the NM's death (a change of
+    credentials clears that request, so it comes last)."""
+
+    def run() -> None:
+        os.setgid(gid)
+        os.initgroups(user, gid)
+        os.setuid(uid)
+        _pdeathsig()
+
+    return run
 
 
 def _src_dir() -> str:
@@ -81,6 +102,10 @@ class ContainerManager:
         self.vmem_check = conf.get_bool("yarn.nodemanager.vmem-check-enabled", False)
         self.vmem_ratio = float(conf.get("yarn.nodemanager.vmem-pmem-ratio") or 2.1)
         self.kill_delay = conf.get_int("yarn.nodemanager.sleep-delay-before-sigkill.ms", 250) / 1000.0
+        executor = conf.get_trimmed("yarn.nodemanager.container-executor.class") or ""
+        #: LinuxContainerExecutor and a root NodeManager: containers run as the submitting user;
+        #: otherwise (DefaultContainerExecutor) as the NodeManager's user, as in Hadoop
+        self.run_as_user = executor.endswith("LinuxContainerExecutor") and os.geteuid() == 0
         self.containers: dict[str, ContainerProc] = {}
         self.lock = threading.RLock()
         for d in self.local_dirs + self.log_dirs:
@@ -108,13 +133,21 @@ class ContainerManager:
         try:
             os.makedirs(c.work_dir, exist_ok=True)
             os.makedirs(c.log_dir, exist_ok=True)
+            preexec = _pdeathsig
+            home = None
+            owner: tuple[int, int] | None = None
+            if self.run_as_user:
+                preexec, home, owner = self._user_setup(c)
             self._localize(c, spec)
-            script = self._write_launch_script(c, spec)
+            script = self._write_launch_script(c, spec, home)
             with open(os.path.join(c.log_dir, "stdout"), "ab") as out, \
                     open(os.path.join(c.log_dir, "stderr"), "ab") as err:
+                if owner is not None:  # the command may reopen its log files
+                    os.fchown(out.fileno(), *owner)
+                    os.fchown(err.fileno(), *owner)
                 c.proc = subprocess.Popen(
                     ["bash", script], cwd=c.work_dir, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=_pdeathsig, env=self._base_env(),
+                    start_new_session=True, preexec_fn=preexec, env=self._base_env(),
                 )
         except Exception as e:  # noqa: BLE001 - a launch failure is the container's failure
             c.state = "DONE"
@@ -126,6 +159,21 @@ class ContainerManager:
         log.info(f"Container {container_id} transitioned from LOCALIZED to RUNNING")
         threading.Thread(target=self._wait, args=(c,), daemon=True).start()
         return c
+
+    def _user_setup(self, c: ContainerProc):
+        import pwd
+
+        try:
+            pw = pwd.getpwnam(c.user)
+        except KeyError:
+            raise ValueError(f"Invalid user name {c.user}: the user does not exist on this node") from None
+        if pw.pw_uid == 0:
+            raise ValueError("Running containers as root is not allowed (the LinuxContainerExecutor refuses it)")
+        user_dir = os.path.join(self.local_dirs[0], "usercache", c.user)
+        for d in (user_dir, os.path.join(user_dir, "appcache"), self.app_dir(c.user, c.app_id), c.work_dir,
+                  self.app_log_dir(c.app_id), c.log_dir):
+            os.chown(d, pw.pw_uid, pw.pw_gid)
+        return _as_user(pw.pw_uid, pw.pw_gid, c.user), pw.pw_dir, (pw.pw_uid, pw.pw_gid)
 
     def _base_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k in (
@@ -172,7 +220,7 @@ class ContainerManager:
             if not os.path.lexists(link):
                 os.symlink(local, link)
 
-    def _write_launch_script(self, c: ContainerProc, spec: dict[str, Any]) -> str:
+    def _write_launch_script(self, c: ContainerProc, spec: dict[str, Any], home: str | None = None) -> str:
         host, _, port = self.node_id.rpartition(":")
         env = {
             "CONTAINER_ID": c.container_id,
@@ -189,7 +237,7 @@ class ContainerManager:
             "LOGNAME": c.user,
             "HADOOP_USER_NAME": c.user,
             "PWD": c.work_dir,
-            "HOME": os.environ.get("HOME", "/home/"),
+            "HOME": home or os.environ.get("HOME", "/home/"),
             "PYHDP_PYTHON": sys.executable,
             "PYHDP_CONTAINER_MEMORY_MB": str(c.memory_mb),
         }
