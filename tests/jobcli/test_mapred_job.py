@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -180,5 +179,13 @@ def test_yarn_jar_python_job(mr):
     assert {k.strip('"'): v for k, v in rows.items()} == {"a": "1", "b": "3", "c": "1"}
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__]))
+def test_logs_and_config(mr, finished_job):
+    job_id, _ = finished_job
+    attempt = f"attempt_{job_id[4:]}_m_000000_0"
+    r = mr("mapred", "job", "-logs", job_id, attempt)
+    assert r.returncode == 0, r.stderr
+    assert f"Container: {attempt} on localhost" in r.stdout and "LogType:stderr" in r.stdout
+    r = mr("mapred", "job", "-config", job_id, str(mr.dir / "job.xml"))
+    assert r.returncode == 0
+    text = (mr.dir / "job.xml").read_text()
+    assert text.startswith("<?xml") and "<name>mapreduce.job.reduces</name>" in text

@@ -927,3 +927,21 @@ def test_io_rawbytes_map_only(mr):
     # the mapper echoes two frames (Text in Writable form: vint length + bytes): read back as one
     # key/value pair of BytesWritable, shown as hex bytes
     assert read_output(out) == b"02 61 62\t02 63 64\n"
+
+
+def test_missing_program_fails_the_job(mr, data):
+    r = mr(
+        "mapred",
+        "streaming",
+        "-D",
+        "mapreduce.map.maxattempts=1",
+        "-input",
+        uri(data),
+        "-output",
+        uri(mr.dir / "o"),
+        "-mapper",
+        "no_such_command_xyz --flag",
+    )
+    assert r.returncode == 1
+    assert 'Error: java.io.IOException: Cannot run program "no_such_command_xyz"' in r.stderr
+    assert "ERROR streaming.StreamJob: Job not successful!" in r.stderr
