@@ -79,6 +79,11 @@ def test_wordcount_on_yarn_equals_local(cluster: MiniYarn):
 
     st = cluster.run("yarn", "application", "-status", app)
     assert st.returncode == 0 and "\tState : FINISHED" in st.stdout and "\tFinal-State : SUCCEEDED" in st.stdout
+    for _ in range(50):
+        if cluster.app(app)["logAggregationStatus"] == "SUCCEEDED":
+            break
+        __import__("time").sleep(0.1)
+    assert cluster.app(app)["logAggregationStatus"] == "SUCCEEDED"
 
     # log aggregation: every container's logs, readable after the application ended
     for _ in range(50):

@@ -62,6 +62,7 @@ class NodeManager:
         self.cm: ContainerManager | None = None
         self.node_id = ""
         self.finished_apps: set[str] = set()
+        self.aggregated: list[dict[str, Any]] = []
         self.shutdown = False
 
     @property
@@ -100,10 +101,13 @@ class NodeManager:
                     await self.register()
                     registered = True
                 statuses = self.cm.statuses()
+                logs, self.aggregated = self.aggregated, []
                 try:
                     resp = await asyncio.to_thread(self._rm_call, "/rpc/nm/heartbeat",
-                                                   {"node_id": self.node_id, "containers": statuses})
+                                                   {"node_id": self.node_id, "containers": statuses,
+                                                    "log_aggregation": logs})
                 except Exception:
+                    self.aggregated = logs + self.aggregated
                     for st in statuses:  # report them again next time
                         if st["state"] == "COMPLETE":
                             c = self.cm.containers.get(st["container_id"])
@@ -164,8 +168,10 @@ class NodeManager:
                 n = await asyncio.to_thread(aggregate, self.conf, user, app_id, self.node_id,
                                             self.cm.app_log_dir(app_id))
                 agglog.info(f"Application just finished : {app_id}; uploaded {n} log files")
+                self.aggregated.append({"app_id": app_id, "status": "SUCCEEDED"})
             except Exception as e:  # noqa: BLE001
                 agglog.warning(f"Log aggregation of {app_id} failed: {e}")
+                self.aggregated.append({"app_id": app_id, "status": "FAILED"})
         if self.debug_delay <= 0:
             shutil.rmtree(self.cm.app_dir(user, app_id), ignore_errors=True)
             if self.aggregate:

@@ -136,6 +136,9 @@ class App:
     memory_seconds: int = 0
     vcore_seconds: int = 0
     final_tracking_url: str = ""
+    log_aggregation: str = "DISABLED"  # DISABLED, NOT_START, RUNNING, SUCCEEDED, FAILED
+    log_nodes: set[str] = dataclasses.field(default_factory=set)
+    log_failed: bool = False
     story: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
 
     @property
@@ -155,6 +158,7 @@ class Settings:
     nm_expiry_ms: int = 600000
     max_completed_apps: int = 1000
     am_expiry_ms: int = 600000
+    log_aggregation: bool = False
 
     @classmethod
     def from_conf(cls, conf: Any) -> Settings:
@@ -171,6 +175,7 @@ class Settings:
             conf.get_int("yarn.nm.liveness-monitor.expiry-interval-ms", 600000),
             conf.get_int("yarn.resourcemanager.max-completed-applications", 1000),
             conf.get_int("yarn.am.liveness-monitor.expiry-interval-ms", 600000),
+            conf.get_bool("yarn.log-aggregation-enable", False),
         )
 
 
@@ -246,6 +251,7 @@ class RMCore:
             e.now, tuple(e.tags), e.priority,
         )
         app.start_time = e.now
+        app.log_aggregation = "NOT_START" if self.settings.log_aggregation else "DISABLED"
         self.apps[e.app_id] = app
         out = self._set_state(app, "SUBMITTED", e.now, "submitted")
         leaf = find_leaf(self.root, e.queue)
@@ -298,6 +304,9 @@ class RMCore:
             leaf.apps.remove(app.app_id)
         for n in sorted(nodes):
             out.append(ev.CleanupApp(n, app.app_id, app.user))
+        if self.settings.log_aggregation:
+            app.log_nodes = {n for n in nodes if n in self.nodes and self.nodes[n].state == "RUNNING"}
+            app.log_aggregation = "RUNNING" if app.log_nodes else "SUCCEEDED"
         self._retire(app)
         return out
 
@@ -443,6 +452,14 @@ class RMCore:
             return [ev.Resync(e.node_id)]
         node.last_heartbeat = e.now
         node.health_report = e.health_report
+        for rep in e.log_aggregation:
+            app = self.apps.get(rep.get("app_id", ""))
+            if app is None or e.node_id not in app.log_nodes:
+                continue
+            app.log_nodes.discard(e.node_id)
+            app.log_failed |= rep.get("status") != "SUCCEEDED"
+            if not app.log_nodes:
+                app.log_aggregation = "FAILED" if app.log_failed else "SUCCEEDED"
         out: list[ev.Instruction] = []
         reported = set()
         for st in e.containers:
@@ -531,6 +548,12 @@ class RMCore:
 
     def _node_gone(self, node: Node, state: str, now: int, diag: str) -> list[ev.Instruction]:
         node.state = state
+        for app in self.apps.values():
+            if node.node_id in app.log_nodes:
+                app.log_nodes.discard(node.node_id)
+                app.log_failed = True
+                if not app.log_nodes:
+                    app.log_aggregation = "FAILED"
         out: list[ev.Instruction] = []
         for cid in sorted(node.containers):
             app = self.apps.get(ids.app_of_container(cid))

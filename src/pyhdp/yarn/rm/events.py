@@ -42,6 +42,8 @@ class NodeHeartbeat(Event):
     containers: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     healthy: bool = True
     health_report: str = ""
+    #: [{"app_id", "status": "SUCCEEDED"|"FAILED"}] logs uploaded since the last heartbeat
+    log_aggregation: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass

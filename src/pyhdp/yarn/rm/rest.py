@@ -176,7 +176,7 @@ def app_json(core: RMCore, app: App, rm_web: str) -> dict[str, Any]:
         "preemptedResourceVCores": 0,
         "numNonAMContainerPreempted": 0,
         "numAMContainerPreempted": 0,
-        "logAggregationStatus": getattr(app, "log_aggregation", "DISABLED"),
+        "logAggregationStatus": app.log_aggregation,
         "unmanagedApplication": False,
         "amNodeLabelExpression": "",
         "appNodeLabelExpression": "",

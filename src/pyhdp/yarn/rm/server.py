@@ -380,7 +380,7 @@ class ResourceManager:
             return self._error(403, "ForbiddenException", str(e))
         node_id = d["node_id"]
         self.apply(ev.NodeHeartbeat(now_ms(), node_id, d.get("containers") or [], d.get("healthy", True),
-                                    d.get("health_report", "")))
+                                    d.get("health_report", ""), d.get("log_aggregation") or []))
         cmds = self.outbox.pop(node_id, [])
         node = self.core.nodes.get(node_id)
         if node is not None and node.state == "DECOMMISSIONED":
