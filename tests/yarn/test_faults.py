@@ -106,6 +106,10 @@ def test_kill_application_mid_job(mk, tmp_path):
     job = start_job(c, slow_mapper(c.root, 60), inp, out)
     app = wait_app_id(c)
     wait_running_tasks(c, 3)
+    live = c.run("yarn", "logs", "-applicationId", app, "-log_files", "launch_container.sh")
+    assert live.returncode == 0, live.stderr
+    assert len(re.findall(r"^LogAggregationType: LOCAL$", live.stdout, re.M)) == 4  # AM + 3 maps, while running
+    assert "export CONTAINER_ID=" in live.stdout
     r = c.run("yarn", "application", "-kill", app)
     assert r.returncode == 0, r.stderr
     assert r.stdout == f"Killing application {app}\n"

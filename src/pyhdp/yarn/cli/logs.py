@@ -7,7 +7,9 @@ Reads the aggregated logs (see :mod:`pyhdp.yarn.nm.logagg`); for a running appli
 from __future__ import annotations
 
 import datetime
+import json
 import sys
+import time
 from typing import Any
 
 from pyhdp.yarn.cli.common import UsageError, guard, parse
@@ -31,11 +33,11 @@ general options are:
 """
 
 
-def _rule_block(container: str, node: str, name: str, mtime: float, data: bytes) -> bytes:
+def _rule_block(container: str, node: str, name: str, mtime: float, data: bytes, kind: str = "AGGREGATED") -> bytes:
     header = f"Container: {container} on {node}"
     when = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y")
     end = f"End of LogType:{name}"
-    head = (f"{header}\nLogAggregationType: AGGREGATED\n{'=' * len(header)}\n"
+    head = (f"{header}\nLogAggregationType: {kind}\n{'=' * len(header)}\n"
             f"LogType:{name}\nLogLastModifiedTime:{when}\nLogLength:{len(data)}\nLogContents:\n")
     return head.encode() + data + f"\n{end}\n{'*' * (len(end) + 50)}\n\n".encode()
 
@@ -71,20 +73,24 @@ def run(args: list[str], conf: Any) -> int:
     root = app_log_root(conf, owner, app_id)
     fs = get_filesystem(root, conf)
     _s, _a, base = split_uri(root)
+    wanted = {f for f in (o.get("log_files") or o.get("log_files_pattern") or "ALL").split(",") if f}
     if not fs.exists(base):
         try:
             from pyhdp.yarn.client import YarnClient
 
-            state = YarnClient(conf).app(app_id)["state"]
-            if state not in ("FINISHED", "FAILED", "KILLED"):
-                sys.stderr.write("Log aggregation has not completed or is not enabled.\n")
-                return 255
+            yc = YarnClient(conf)
+            state = yc.app(app_id)["state"]
         except Exception:  # noqa: BLE001
-            pass
+            state = ""
+        if state and state not in ("FINISHED", "FAILED", "KILLED"):
+            n = _local_logs(yc, app_id, o.get("containerId"), wanted)
+            if n:
+                return 0
+            sys.stderr.write("Log aggregation has not completed or is not enabled.\n")
+            return 255
         sys.stderr.write(f"Can not find any log file matching the pattern: [ALL] for the application: {app_id}\n"
                          f"Can not find the logs for the application: {app_id} with the appOwner: {owner}\n")
         return 255
-    wanted = {f for f in (o.get("log_files") or o.get("log_files_pattern") or "ALL").split(",") if f}
     all_files = not wanted or wanted & {"ALL", "*"}
     want_c = o.get("containerId")
     found = 0
@@ -116,3 +122,33 @@ def run(args: list[str], conf: Any) -> int:
                              f"application: {app_id}\n")
         return 255
     return 0
+
+
+def _local_logs(yc, app_id: str, want_c: str | None, wanted: set[str]) -> int:
+    """Logs of a running application, read from its NodeManagers (``LogAggregationType: LOCAL``)."""
+    from pyhdp.net import httpclient
+
+    out = sys.stdout.buffer
+    n = 0
+    all_files = not wanted or wanted & {"ALL", "*"}
+    for att in yc.attempts(app_id):
+        for c in yc.containers(app_id, att["appAttemptId"]):
+            cid = c["containerId"]
+            if want_c and cid != want_c:
+                continue
+            nm = c["nodeHttpAddress"].removeprefix("http://")
+            try:
+                info = json.loads(httpclient.request(nm, "GET", f"/ws/v1/node/containers/{cid}", timeout=10).body)
+                files = info["container"]["containerLogFiles"]
+            except Exception:  # noqa: BLE001 - the node may be gone
+                continue
+            for name in files:
+                if not all_files and name not in wanted:
+                    continue
+                resp = httpclient.request(nm, "GET", f"/ws/v1/node/containers/{cid}/logs/{name}", timeout=30)
+                if resp.status != 200:
+                    continue
+                out.write(_rule_block(cid, c["assignedNodeId"], name, time.time(), resp.body, "LOCAL"))
+                n += 1
+    out.flush()
+    return n
