@@ -227,3 +227,48 @@ def test_rm_killed_and_restarted_with_recovery(mk):
     assert (a["state"], a["finalStatus"]) == ("FINISHED", "SUCCEEDED")
     atts = c.get(f"/ws/v1/cluster/apps/{app}/appattempts")["appAttempts"]["appAttempt"]
     assert len(atts) == 2 and atts[0]["appAttemptState"] == "FAILED"
+
+
+SLOW_ONE = """#!/bin/sh
+data=$(cat)
+case "$data" in *SLOW*) sleep 8;; esac
+printf '%s\\n' "$data"
+"""
+
+
+def test_lost_node_map_outputs_are_produced_again(mk):
+    c = mk(nodes=3, node_mb=1024)
+    inp = inputs(c.root, 5)
+    (inp / "slow.txt").write_text("SLOW\n")
+    mapper = c.root / "slow_one.sh"
+    mapper.write_text(SLOW_ONE)
+    mapper.chmod(0o755)
+    out = c.root / "out"
+    job = start_job(c, str(mapper), inp, out)
+    app = wait_app_id(c)
+    deadline = time.time() + 60
+    victim = None
+    while victim is None and time.time() < deadline:
+        a = c.app(app)
+        am_port = int((a.get("amHostHttpAddress") or "x:0").rsplit(":", 1)[1])
+        for i in range(3):
+            if c.nm_ports[i] == am_port:
+                continue
+            cs = c.nm_containers(i)
+            done = [x for x in cs if x["state"] == "DONE" and x["exitCode"] == 0 and not x["id"].endswith("_000001")]
+            if done and not [x for x in cs if x["state"] == "RUNNING"]:
+                victim = i
+        time.sleep(0.1)
+    assert victim is not None, "no node with finished maps only\n" + c.logs()
+    c.kill9_nm(victim)
+    stdout, stderr = job.communicate(timeout=180)
+    assert job.returncode == 0, stderr + c.logs()
+    words = sorted(w for p in sorted(inp.iterdir()) for w in p.read_text().split())
+    from itertools import groupby
+
+    assert (out / "part-00000").read_bytes() == b"".join(
+        b"%7d %s\t\n" % (len(list(g)), k.encode()) for k, g in groupby(words))
+    time.sleep(1.0)
+    logs = c.run("yarn", "logs", "-applicationId", app, "-log_files", "stderr")
+    assert re.search(r"WARN rm\.RMContainerAllocator: Node 127\.0\.0\.1:\d+ is lost: map outputs it held are "
+                     r"produced again", logs.stdout), logs.stdout[-3000:]

@@ -325,7 +325,7 @@ class YarnTaskRunner(JobRunner):
     # ------------------------------------------------------------------ lost nodes
     def _node_lost(self, node_id: str) -> None:
         run = self.step_run
-        log.info(f"Node {node_id} is lost: re-running its map outputs")
+        log.warning(f"Node {node_id} is lost: map outputs it held are produced again")
         if run is None or not run.reduces:
             return
         with self.lock:
