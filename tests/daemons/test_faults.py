@@ -31,6 +31,10 @@ def test_kill_datanode_during_write_then_rereplicated(cluster_factory):
     out.write(data[1_500_000:])
     out.close()  # the write completes on the surviving nodes
     assert fs.cat("/w.bin") == data
+    # the block was hflushed: a fourth node replaced the dead one in the pipeline at once (DEFAULT policy)
+    second = c.replicas("/w.bin")[1]
+    assert len(set(second)) == 3 and victim_name not in second
+    assert "for pipeline recovery" in "".join(c.log(f"dn{i}") for i in range(1, 5))
     # later every block has 3 replicas on live nodes again (wait up to 20 s for death + 30 s for copies)
     wait_until(lambda: victim_name not in c.live_names(), 20, f"{victim_name} to be declared dead")
     live = c.live_names()
@@ -242,3 +246,27 @@ def test_killed_writer_lease_recovered_by_namenode(cluster, tmp_path):
     assert fs.get_file_status("/lease.bin").length == 700000
     assert fs.cat("/lease.bin") == b"a" * 700000
     assert "Recovered the lease of /lease.bin" in cluster.log("nn")
+
+
+def test_no_replacement_node_fails_hflushed_write_unless_best_effort(cluster_factory):
+    """3 nodes, replication 3, hflush, one node killed: DEFAULT policy wants a replacement and
+    there is none, so the write fails as Hadoop's does; with best-effort it goes on with 2."""
+    import pytest
+
+    for best_effort in (False, True):
+        c = cluster_factory(conf={"dfs.client.block.write.replace-datanode-on-failure.best-effort": best_effort})
+        fs = c.fs()
+        out = fs.create("/p.bin")
+        out.write(b"x" * 100_000)
+        out.hflush()
+        victim_name = out._pipeline[-1]["name"]
+        victim = next(f"dn{i}" for i, (http, xfer) in c.dn_ports.items() if f"127.0.0.1:{xfer}" == victim_name)
+        c.kill(victim)
+        out.write(b"y" * 100_000)
+        if best_effort:
+            out.close()
+            assert fs.cat("/p.bin") == b"x" * 100_000 + b"y" * 100_000
+        else:
+            with pytest.raises(OSError, match="Failed to replace a bad datanode on the existing pipeline"):
+                out.hflush()
+        c.stop()

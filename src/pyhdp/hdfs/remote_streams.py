@@ -63,6 +63,14 @@ class RemoteOutputStream(io.RawIOBase):
         self._old_gs: int | None = None  # append: the finalized replica's generation stamp
         self._acked: dict[str, list[str]] = {}  # block id -> nodes holding the finished block
         self._failed: set[str] = set()
+        self._expected = 0  # replicas the pipeline started with
+        self._hflushed = False
+        self._appending = False
+        conf = fs.conf
+        self._replace = conf.get_bool("dfs.client.block.write.replace-datanode-on-failure.enable", True)
+        self._policy = (conf.get_trimmed("dfs.client.block.write.replace-datanode-on-failure.policy", "DEFAULT")
+                        or "DEFAULT").upper()
+        self._best_effort = conf.get_bool("dfs.client.block.write.replace-datanode-on-failure.best-effort", False)
         self._closed = False
         self._queue: queue.Queue | None = None
         self._thread: threading.Thread | None = None
@@ -76,6 +84,8 @@ class RemoteOutputStream(io.RawIOBase):
         self._token = token
         self._old_gs = old_gs
         self._pipeline_open = True
+        self._expected = len(targets)
+        self._appending = True
 
     # ------------------------------------------------------------------ io API
     def writable(self) -> bool:
@@ -99,6 +109,7 @@ class RemoteOutputStream(io.RawIOBase):
         self._raise_pending()
 
     def hflush(self) -> None:
+        self._hflushed = True
         self._hand_over(final=True)
         self._drain()
         if self._block is not None:
@@ -218,8 +229,10 @@ class RemoteOutputStream(io.RawIOBase):
         self._block = located
         self._block_len = 0
         self._pipeline = list(x.get("targets", []))
+        self._expected = len(self._pipeline)
         self._token = x.get("token", "")
         self._old_gs = None
+        self._appending = False
         self._pipeline_open = True
 
     _pipeline_open = False
@@ -247,12 +260,14 @@ class RemoteOutputStream(io.RawIOBase):
                                           timeout=self._fs.timeout)
             except httpclient.ConnectError:
                 self._drop(first)
+                self._maybe_replace(offset)
                 continue
             if resp.status != 200:
                 err = _dn_error(resp, first["http"])
                 if isinstance(err, PermissionError):
                     raise err
                 self._drop(first)
+                self._maybe_replace(offset)
                 continue
             out = json.loads(resp.body)
             acked = set(out.get("acked", []))
@@ -263,12 +278,52 @@ class RemoteOutputStream(io.RawIOBase):
             for n in list(self._pipeline):
                 if n["http"] == failed:
                     self._drop(n)
+            self._maybe_replace(offset)
         self._block_len = offset + len(data)
         if self._old_gs is not None and len(data):
             self._old_gs = None  # the replicas were reopened under the new generation stamp
         if final:
             self._acked[str(self._block.block_id)] = [n["uuid"] for n in self._pipeline]
             self._pipeline_open = False
+
+    def _maybe_replace(self, offset: int) -> None:
+        """``dfs.client.block.write.replace-datanode-on-failure.*``: with the DEFAULT policy a new node
+        joins when the replication is at least 3 and at most half the nodes are left, or the block was
+        hflushed or appended; the new node first gets the block's bytes up to ``offset`` from a
+        surviving one.  No node to add: an error, unless best-effort."""
+        r, n = self._expected, len(self._pipeline)
+        if not self._replace or self._policy == "NEVER" or n == 0 or n >= r:
+            return
+        if self._policy != "ALWAYS" and not (r >= 3 and (n <= r // 2 or self._hflushed or self._appending)):
+            return
+        assert self._block is not None
+        fs = self._fs
+        node = None
+        try:
+            node, _x = fs.rpc("getAdditionalDatanode", {
+                "path": self.path, "block_id": self._block.block_id,
+                "existing": [p["uuid"] for p in self._pipeline], "exclude": sorted(self._failed)})
+            if node is not None and offset > 0:
+                src = self._pipeline[0]
+                url = (f"/dn/copy?bid={self._block.block_id}&gs={self._block.genstamp}&length={offset}"
+                       f"&target={node['http']}&token={self._token}")
+                resp = httpclient.request(src["http"], "POST", url, b"", timeout=self._fs.timeout)
+                if resp.status != 200:
+                    raise _dn_error(resp, src["http"])
+        except OSError:
+            if self._best_effort:
+                return
+            raise
+        if node is None:
+            if self._best_effort:
+                return
+            raise PipelineError(
+                "Failed to replace a bad datanode on the existing pipeline due to no more good datanodes being "
+                f"available to try. (Nodes: current={[p['name'] for p in self._pipeline]}, "
+                f"failed={sorted(self._failed)}). The current failed datanode replacement policy is "
+                f"{self._policy}, and a client may configure this via "
+                "'dfs.client.block.write.replace-datanode-on-failure.policy' in its configuration.", self.path)
+        self._pipeline.append(node)
 
     def _drop(self, node: dict) -> None:
         self._failed.add(node["name"])
@@ -285,6 +340,7 @@ class RemoteOutputStream(io.RawIOBase):
         del previous_block
         self._block = located
         self._pipeline = list(x.get("targets", []))
+        self._expected = len(self._pipeline)
         self._token = x.get("token", "")
         self._block_len = 0
         self._pipeline_open = True

@@ -46,6 +46,7 @@ def app(dn: DataNode):
     a.router.add_get("/dn/read", handlers.read)
     a.router.add_get("/dn/checksum", handlers.checksum)
     a.router.add_post("/dn/recover", handlers.recover)
+    a.router.add_post("/dn/copy", handlers.copy)
     a.router.add_get("/", handlers.info)
     a.router.add_get("/jmx", handlers.info)
     web_handler = dn_webhdfs.DataNodeWebHdfs(dn)
@@ -89,13 +90,22 @@ class Handlers:
                 w = store.reopen_for_append(bid, old_gs, gs, offset)
             else:
                 data, meta = store.rbw_paths(bid, gs)
-                if not (os.path.exists(data) and os.path.exists(meta)) or os.path.getsize(data) < offset:
+                fdata, fmeta = store.finalized_paths(bid, gs)
+                if os.path.exists(data) and os.path.exists(meta) and os.path.getsize(data) >= offset:
+                    w = ReplicaWriter(store, bid, gs, data, meta, new=False)
+                    w.resume(offset)
+                elif os.path.exists(fdata) and os.path.exists(fmeta) and os.path.getsize(fdata) >= offset:
+                    # the pipeline resends a last segment this node had already finalized
+                    w = store.reopen_for_append(bid, gs, gs, offset)
+                else:
                     raise FsError(f"Cannot write blk_{bid}_{gs} at offset {offset}: no replica being written here")
-                w = ReplicaWriter(store, bid, gs, data, meta, new=False)
-                w.resume(offset)
             self.dn.writers[bid] = w
         if w.length > offset:
+            # a segment sent again after a pipeline failure: reopen the replica at the segment's offset
+            w.close()
+            w = ReplicaWriter(store, bid, gs, w.data_path, w.meta_path, new=False)
             w.resume(offset)
+            self.dn.writers[bid] = w
         elif w.length < offset:
             raise FsError(f"Cannot write blk_{bid}_{gs} at offset {offset}: the replica has {w.length} bytes")
         return w
@@ -284,6 +294,41 @@ class Handlers:
             with open(meta, "rb") as f:
                 bpc = ck.parse_header(f.read(ck.HEADER_SIZE))[2]
             return json_response({"md5": ck.block_md5(crcs).hex(), "crcPerBlock": len(crcs) // 4, "bpc": bpc})
+        except Exception as e:  # noqa: BLE001
+            return error_response(e)
+
+    async def copy(self, request):
+        """Pipeline recovery: send the first ``length`` bytes of a replica being written to a new node
+        (``DataTransferProtocol.transferBlock``), so that it can join the pipeline at that offset."""
+        dn = self.dn
+        q = request.query
+        try:
+            bid, gs, length = _int(q, "bid"), _int(q, "gs"), _int(q, "length")
+            target = q.get("target", "")
+            store = self._store()
+            token = q.get("token")
+            auth.verify_block_token(dn.secret, store.bpid, bid, gs, "w", token)
+            w = dn.writers.get(bid)
+            if w is not None:
+                data_path, meta_path = w.data_path, w.meta_path
+            else:
+                data_path, meta_path = store.open_replica(bid, gs)  # being written, or just finalized
+            with open(data_path, "rb") as f:
+                data = f.read(length)
+            with open(meta_path, "rb") as f:
+                bpc = ck.parse_header(f.read(ck.HEADER_SIZE))[2]
+                full = length // bpc
+                crcs = f.read(full * 4)
+            if len(data) != length or ck.chunk_crcs(data[: full * bpc], bpc) != crcs:
+                raise ChecksumError(f"Replica blk_{bid}_{gs} here is shorter than {length} or corrupt")
+            body = packets.encode_all(data, bpc)
+            url = (f"http://{target}/dn/write?bid={bid}&gs={gs}&offset=0&final=0&bpc={bpc}&pipeline=&token={token}")
+            async with dn.session.put(url, data=body) as resp:
+                out = await resp.json(content_type=None)
+                if resp.status != 200:
+                    raise FsError(f"Copy of blk_{bid}_{gs} to {target} failed: {out}")
+            log.info("Copied %d bytes of blk_%s_%s to %s for pipeline recovery", length, bid, gs, target)
+            return json_response({"length": length})
         except Exception as e:  # noqa: BLE001
             return error_response(e)
 

@@ -34,7 +34,8 @@ log = logging.getLogger("pyhdp.hdfs.server.namenode")
 
 #: operations the daemon adds to the core's table (answers need the DataNode state)
 DAEMON_OPS = ("checkAccess", "getStats", "getDatanodeReport", "getBlockReplicas", "reportBadBlocks",
-              "refreshNodes", "getServerDefaults", "renewLease", "fsckWalk", "corruptBlocks", "namespaceStats")
+              "refreshNodes", "getServerDefaults", "renewLease", "fsckWalk", "corruptBlocks", "namespaceStats",
+              "getAdditionalDatanode")
 
 
 class SafeMode:
@@ -408,6 +409,17 @@ class NameNode:
                     "blockPoolId": self.bpid}, None
         if op == "renewLease":
             return None, None
+        if op == "getAdditionalDatanode":
+            bid = int(args["block_id"])
+            existing = set(args.get("existing", []))
+            with ns.read():
+                node = ns.resolve(args["path"]).last
+            size = node.block_size if node is not None else 0
+            chosen = self.bm.choose_targets(1, size, exclude=existing, exclude_names=args.get("exclude", []))
+            if not chosen:
+                return None, None
+            self.uc_targets.setdefault(bid, set()).add(chosen[0].uuid)
+            return chosen[0].info(), None
         if op == "fsckWalk":
             entries = list(ns.fsck_walk(caller, args["path"]))
             bids = [b.block_id for e in entries for b in e.blocks]
