@@ -532,3 +532,31 @@ def test_job_state_does_not_leak_between_tasks(tmp_path, mr_conf):
     maps = int(err.split("number of splits:")[1].split("\n")[0])
     assert maps > 5
     assert read_output(out) == [f"lines\t400 {maps}"]
+
+
+def test_unhashable_keys_with_a_combiner(tmp_path, mr_conf):
+    src = write_lines(tmp_path / "in.txt", ["a b", "a c", "b"])
+    out = tmp_path / "out"
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class Pairs(Job):
+            OUTPUT_PROTOCOL = "json"
+
+            def mapper(self, _, line):
+                for w in line.split():
+                    yield [w, len(w)], 1  # a list key: not hashable
+
+            def combiner(self, k, counts):
+                yield k, sum(counts)
+
+            def reducer(self, k, counts):
+                yield k, sum(counts)
+    """,
+        [src, out],
+    )
+    assert code == 0, err
+    assert read_output(out) == ['["a",1]\t2', '["b",1]\t2', '["c",1]\t1']

@@ -274,6 +274,25 @@ class _PreCombiner:
         if self.n >= self.limit:
             self.flush()
 
+    def consume(self, records: Any) -> None:
+        """Group records straight from the mapper (no intermediate list)."""
+        groups = self.groups
+        k = v = None
+        try:
+            for k, v in records:
+                groups[k].append(v)
+        except TypeError:  # unhashable key: flush what is grouped, the rest goes to the engine
+            self.n = sum(map(len, groups.values()))
+            self.disabled = True
+            self.flush()
+            self.emit([(k, v), *records])
+            return
+        except ValueError:
+            raise TypeError("a job function must yield (key, value) pairs") from None
+        self.n = sum(map(len, groups.values()))
+        if self.n >= self.limit:
+            self.flush()
+
     def flush(self) -> None:
         if not self.groups:
             return
@@ -362,7 +381,11 @@ class JobMapLogic:
                     if not raw_bytes:
                         lines = [x.decode("utf-8", "surrogateescape") for x in lines]
                 # the mapper is called and its records gathered in C: no Python loop per line
-                ext(chain.from_iterable(filter(None, map(mapper, repeat(None), lines))))
+                records = chain.from_iterable(filter(None, map(mapper, repeat(None), lines)))
+                if isinstance(emit, _PreCombiner) and not emit.disabled and not out:
+                    emit.consume(records)
+                    continue
+                ext(records)
                 if out:
                     emit(out)
                     out.clear()
