@@ -77,12 +77,14 @@ class MiniCluster:
             "dfs.namenode.safemode.extension": 0,
             "dfs.datanode.scan.period.hours": -1,
             "dfs.namenode.reconstruction.pending.timeout-sec": 5,
+            "ipc.client.connect.max.retries": 2,
+            "ipc.client.connect.retry.interval": 200,
         }
         self.props.update(conf or {})
-        (self.conf_dir / "core-site.xml").write_text(_xml({k: v for k, v in self.props.items() if k.startswith(
-            ("fs.", "hadoop."))}))
-        (self.conf_dir / "hdfs-site.xml").write_text(_xml({k: v for k, v in self.props.items() if not k.startswith(
-            ("fs.", "hadoop."))}))
+        core = ("fs.", "hadoop.", "ipc.")
+        (self.conf_dir / "core-site.xml").write_text(_xml({k: v for k, v in self.props.items() if k.startswith(core)}))
+        (self.conf_dir / "hdfs-site.xml").write_text(_xml({k: v for k, v in self.props.items()
+                                                          if not k.startswith(core)}))
         base = {k: v for k, v in os.environ.items() if not k.startswith(("HADOOP_", "PYHDP_", "HDFS_"))}
         base.update({"HOME": str(self.home), "PYHDP_CONF_DIR": str(self.conf_dir), "PYHDP_PYTHON": sys.executable,
                      "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),

@@ -142,6 +142,7 @@ def test_sigterm_stops_cleanly_and_releases_the_lock(cluster):
     cluster.start_namenode()  # the lock was released: a new NameNode starts on the same dirs
     cluster.wait_live(3, 30)
     assert cluster.fs().cat("/keep") == b"kept"
+    assert fs.cat("/keep") == b"kept"  # a client of the old NameNode process reconnects
 
 
 def test_forked_clients_do_not_share_connections(cluster):

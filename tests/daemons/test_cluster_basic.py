@@ -111,6 +111,8 @@ def test_remote_address_not_answering_is_connection_refused(tmp_path, monkeypatc
     port = free_ports(1)[0]
     conf = Configuration()
     conf.set("hadoop.tmp.dir", str(tmp_path))
+    conf.set("ipc.client.connect.max.retries", "1")
+    conf.set("ipc.client.connect.retry.interval", "10")
     fs = DistributedFileSystem(conf, f"127.0.0.3:{port}")
     assert isinstance(fs, remote.RemoteDistributedFileSystem)
     try:

@@ -51,6 +51,9 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
         self.rpc_addr = rpc_address_of(conf, self.authority)
         self.timeout = conf.get_duration("dfs.client.socket-timeout", 60.0, unit="ms", result_unit="s") or 60.0
         self._defaults: dict | None = None
+        self._retries = conf.get_int("ipc.client.connect.max.retries", 10)
+        self._retry_interval = conf.get_duration("ipc.client.connect.retry.interval", 1.0, unit="ms",
+                                                 result_unit="s")
 
     # ------------------------------------------------------------------ transport
     def rpc(self, op: str, args: dict | None = None, extras: dict | None = None) -> tuple[Any, dict]:
@@ -58,7 +61,7 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
         if extras:
             req["x"] = extras
         body = json.dumps(req, separators=(",", ":")).encode()
-        status, data = httpclient.post_small(self.rpc_addr, "/rpc", body, timeout=self.timeout)
+        status, data = self._post(body)
         if status != 200 and not data.startswith(b"{"):
             raise FsError(f"NameNode {self.rpc_addr} answered HTTP {status} to {op}")
         out = json.loads(data)
@@ -69,11 +72,32 @@ class RemoteDistributedFileSystem(DistributedFileSystem):
     def batch(self, calls: list[tuple[str, dict]]) -> list[Any]:
         """Several operations in one request; results (or raised errors) in order."""
         reqs = [{"op": op, "args": codec.encode(a), "u": self.user, "c": self.client_name} for op, a in calls]
-        _status, data = httpclient.post_small(self.rpc_addr, "/rpc", json.dumps(reqs).encode(), timeout=self.timeout)
+        _status, data = self._post(json.dumps(reqs).encode())
         out = []
         for item in json.loads(data):
             out.append(error_from_rpc(item["e"]) if "e" in item else codec.decode(item.get("r")))
         return out
+
+    def _post(self, body: bytes) -> tuple[int, bytes]:
+        """One request; a refused connection (the NameNode restarting) is retried as Hadoop's IPC client
+        does (``ipc.client.connect.max.retries`` times, ``ipc.client.connect.retry.interval`` apart): the
+        request was never sent, so any operation may be retried."""
+        tries = 0
+        while True:
+            try:
+                return httpclient.post_small(self.rpc_addr, "/rpc", body, timeout=self.timeout)
+            except httpclient.ConnectError as e:
+                if not isinstance(e.__cause__, ConnectionRefusedError) or tries >= self._retries:
+                    raise
+                import logging
+                import time
+
+                logging.getLogger("pyhdp.ipc.Client").info(
+                    "Retrying connect to server: %s. Already tried %d time(s); retry policy is "
+                    "RetryUpToMaximumCountWithFixedSleep(maxRetries=%d, sleepTime=%d MILLISECONDS)",
+                    self.rpc_addr, tries, self._retries, int(self._retry_interval * 1000))
+                tries += 1
+                time.sleep(self._retry_interval)
 
     def _call(self, op: str, **kwargs):
         return self.rpc(op, kwargs)[0]
