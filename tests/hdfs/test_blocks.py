@@ -126,3 +126,19 @@ def test_dfs_used_counts_replicas_and_meta(dfs):
     assert after.used - before == 1000 + 7 + 4 * 2
     assert after.capacity > 0 and after.remaining > 0
     assert dfs.store.blocks.capacity()[1] >= after.used  # a walk of the volume agrees (plus VERSION files)
+
+
+def test_write_pipeline_mixed_sizes_and_unaligned_append(dfs):
+    chunks = [os.urandom(n) for n in (100, 70000, 1 << 20, 3, 200000, (1 << 20) + 512, 77)]
+    with dfs.create("/mix", block_size=1 << 20) as out:
+        for c in chunks:
+            out.write(c)
+    more = [os.urandom(n) for n in (1 << 20, 5, 90000)]
+    with dfs.append("/mix") as out:  # the last block ends inside a chunk: no precomputed CRCs
+        for c in more:
+            out.write(c)
+    expected = b"".join(chunks + more)
+    assert dfs.cat("/mix") == expected
+    for blk in dfs.get_block_locations("/mix", 0, len(expected)):
+        dfs.store.blocks.verify_replica(blk.block_id, blk.generation_stamp, blk.length)
+        assert blk.length <= 1 << 20

@@ -110,20 +110,32 @@ def test_lease_of_a_killed_writer_is_recovered(tmp_path, dfs_factory):
 
 
 def test_recover_lease_after_crash_before_any_hflush(tmp_path, dfs_factory):
+    import time
+
     data = tmp_path / "data"
     writer = spawn(
         data,
         """
     out = fs.create('/torn', block_size=1048576)
     out.write(os.urandom(1048576 + 4096))
-    out.flush()
-    out._hand_over(final=True)
     print('ready', flush=True)
-    os.kill(os.getpid(), 9)
+    import time
+    time.sleep(600)
     """,
     )
+    assert writer.stdout.readline().strip() == "ready"
+    deadline = time.monotonic() + 60
+    rbw = None
+    while time.monotonic() < deadline:  # the second block's replica is being written
+        rbw = [p for p in data.rglob("rbw/blk_*") if p.suffix != ".meta"]
+        if rbw and rbw[0].stat().st_size >= 4096:
+            break
+        time.sleep(0.05)
+    assert rbw, "the writer never reached its second block"
+    writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=60)
     fs = dfs_factory()
+    assert not fs.is_file_closed("/torn")
     assert fs.recover_lease("/torn") is True
     st = fs.get_file_status("/torn")
     assert st.length == 1048576 + 4096 and fs.is_file_closed("/torn")

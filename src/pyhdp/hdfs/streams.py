@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from pyhdp.hdfs.namenode.files import LocatedBlock
 
 SEGMENT = 8 << 20  # bytes handed to the writer thread / verified per read step
+WRITE_SEGMENT = 4 << 20  # small writes are gathered into pieces of this size
+DIRECT = 64 << 10  # writes at least this big (immutable bytes) go to the writer without a copy
+QUEUE_DEPTH = 4  # pieces waiting at each stage of the write pipeline
 _DONE = object()
 
 
@@ -46,8 +49,12 @@ class DFSOutputStream(io.RawIOBase):
         self._block = block
         self._block_len = block.length if block is not None else 0
         self._pos = start_length
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue | None = None  # pieces: caller -> checksummer
+        self._queue2: queue.Queue | None = None  # (piece, crcs): checksummer -> block writer
         self._thread: threading.Thread | None = None
+        self._thread2: threading.Thread | None = None
+        # pieces start on chunk boundaries unless an append resumed inside a chunk
+        self._precompute = start_length % self._bpc == 0
         self._error: BaseException | None = None
         self._closed = False
         fs.store.open_streams.add(self)
@@ -64,9 +71,16 @@ class DFSOutputStream(io.RawIOBase):
             raise ValueError("I/O operation on closed file.")
         self._raise_pending()
         n = len(b) if not isinstance(b, memoryview) else b.nbytes
-        self._buf += b
         self._pos += n
-        if len(self._buf) >= SEGMENT:
+        if not self._buf and type(b) is bytes and n >= DIRECT:
+            # an immutable buffer goes to the threads as it is (no copy); its torn tail waits
+            aligned = n - n % self._bpc
+            self._hand_piece(memoryview(b)[:aligned])
+            if aligned < n:
+                self._buf += memoryview(b)[aligned:]
+            return n
+        self._buf += b
+        if len(self._buf) >= WRITE_SEGMENT:
             self._hand_over(final=False)
         return n
 
@@ -140,20 +154,30 @@ class DFSOutputStream(io.RawIOBase):
         if self._thread is None and final:
             self._write_segment(buf)  # small file, or the tail: no thread needed
             return
+        self._hand_piece(buf)
+
+    def _hand_piece(self, piece: bytearray | bytes | memoryview) -> None:
+        """Queue a piece for the pipeline: one thread checksums, the other writes block files
+        (its system calls release the GIL, so checksumming and writing overlap)."""
         if self._thread is None:
-            self._queue = queue.Queue(maxsize=3)
-            self._thread = threading.Thread(target=self._worker, name="DataStreamer", daemon=True)
+            self._queue = queue.Queue(maxsize=QUEUE_DEPTH)
+            self._queue2 = queue.Queue(maxsize=QUEUE_DEPTH)
+            self._thread = threading.Thread(target=self._checksummer, name="DataStreamer-crc", daemon=True)
+            self._thread2 = threading.Thread(target=self._block_writer, name="DataStreamer", daemon=True)
             self._thread.start()
+            self._thread2.start()
         assert self._queue is not None
-        self._queue.put(buf)
+        self._queue.put(piece)
 
     def _drain(self) -> None:
         if self._thread is not None:
             assert self._queue is not None
             self._queue.put(_DONE)
             self._thread.join()
-            self._thread = None
-            self._queue = None
+            if self._thread2 is not None:
+                self._thread2.join()
+        self._thread = self._thread2 = None
+        self._queue = self._queue2 = None
         self._raise_pending()
 
     def _stop_thread(self) -> None:
@@ -165,35 +189,59 @@ class DFSOutputStream(io.RawIOBase):
                 pass
             self._queue.put(_DONE)
             self._thread.join()
-        self._thread = None
-        self._queue = None
+            if self._thread2 is not None:
+                self._thread2.join()
+        self._thread = self._thread2 = None
+        self._queue = self._queue2 = None
 
-    def _worker(self) -> None:
-        assert self._queue is not None
+    def _checksummer(self) -> None:
+        q_in, q_out = self._queue, self._queue2
+        assert q_in is not None and q_out is not None
         while True:
-            item = self._queue.get()
+            item = q_in.get()
+            if item is _DONE:
+                q_out.put(_DONE)
+                return
+            crcs = None
+            if self._error is None and self._precompute:
+                try:
+                    crcs = ck.chunk_crcs(item, self._bpc)
+                except BaseException as e:  # noqa: BLE001 - handed to the writing thread
+                    self._error = e
+            q_out.put((item, crcs))
+
+    def _block_writer(self) -> None:
+        q_in = self._queue2
+        assert q_in is not None
+        while True:
+            item = q_in.get()
             if item is _DONE:
                 return
             if self._error is not None:
                 continue
             try:
-                self._write_segment(item)
+                self._write_segment(*item)
             except BaseException as e:  # noqa: BLE001 - handed to the writing thread
                 self._error = e
 
-    def _write_segment(self, data: bytearray | bytes) -> None:
+    def _write_segment(self, data: bytearray | bytes | memoryview, crcs: bytes | None = None) -> None:
+        """Write ``data`` (with its chunk CRCs when known) across block boundaries."""
         mv = memoryview(data)
-        fs = self._fs
-        while len(mv):
+        bpc = self._bpc
+        done = 0
+        while done < len(mv):
             if self._block is None or self._block_len >= self._block_size:
                 self._next_block()
             assert self._block is not None
             room = self._block_size - self._block_len
-            piece = mv[:room]
-            self._block.write(piece)
+            piece = mv[done : done + room]
+            piece_crcs = None
+            if crcs is not None and done % bpc == 0:
+                first = done // bpc
+                piece_crcs = crcs[4 * first : 4 * (first + -(-len(piece) // bpc))]
+            self._block.write(piece, piece_crcs)
             self._block_len += len(piece)
-            mv = mv[room:]
-        del fs
+            done += len(piece)
 
     def _next_block(self) -> None:
         fs = self._fs
