@@ -560,3 +560,17 @@ def test_unhashable_keys_with_a_combiner(tmp_path, mr_conf):
     )
     assert code == 0, err
     assert read_output(out) == ['["a",1]\t2', '["b",1]\t2', '["c",1]\t1']
+
+
+def test_batch_hash_equals_hadoops():
+    import random
+
+    from pyhdp.mapreduce.sortbuffer import HashPartitioner, hadoop_hash_batch
+
+    rnd = random.Random(5)
+    keys = [rnd.randbytes(rnd.randrange(0, 100)) for _ in range(3000)] + [b"", b"\x80" * 300, "é".encode()]
+    assert hadoop_hash_batch(keys) == [_java_hash(k) for k in keys]
+    same_len = [rnd.randbytes(10) for _ in range(1000)]
+    assert hadoop_hash_batch(same_len) == [_java_hash(k) for k in same_len]
+    parts = HashPartitioner().partition_batch(keys, 7)
+    assert parts == [(_java_hash(k) & 0x7FFFFFFF) % 7 for k in keys]

@@ -38,6 +38,52 @@ def hadoop_hash(data: bytes) -> int:
     return h - (1 << 32) if h & 0x80000000 else h
 
 
+_POW31: list[int] = [1]
+#: keys up to this long are hashed column by column with numpy; longer ones one by one
+BATCH_HASH_MAX_LEN = 256
+
+
+def hadoop_hash_batch(keys: list[bytes]) -> list[int]:
+    """:func:`hadoop_hash` of many keys at once (numpy when installed).
+
+    ``h = 31**n + sum(b[i] * 31**(n-1-i))`` modulo 2**32 over signed bytes: the keys are
+    right-aligned in a zero-padded matrix and Horner's rule runs over its columns in
+    ``uint32`` (which wraps modulo 2**32 by itself); leading zero columns add nothing.
+    """
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is optional
+        return [hadoop_hash(k) for k in keys]
+    n = len(keys)
+    if not n:
+        return []
+    lengths = list(map(len, keys))
+    width = max(lengths)
+    if width > BATCH_HASH_MAX_LEN:
+        short = [i for i, ln in enumerate(lengths) if ln <= BATCH_HASH_MAX_LEN]
+        out = [0] * n
+        for i, h in zip(short, hadoop_hash_batch([keys[i] for i in short]), strict=True):
+            out[i] = h
+        for i, ln in enumerate(lengths):
+            if ln > BATCH_HASH_MAX_LEN:
+                out[i] = hadoop_hash(keys[i])
+        return out
+    while len(_POW31) <= width:
+        _POW31.append((_POW31[-1] * 31) & 0xFFFFFFFF)
+    if width:
+        pad = b"\x00"
+        joined = b"".join(keys) if min(lengths) == width else b"".join([k.rjust(width, pad) for k in keys])
+        matrix = np.frombuffer(joined, dtype=np.int8).reshape(n, width)
+    h = np.zeros(n, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(width):
+            h *= np.uint32(31)
+            h += matrix[:, j].astype(np.int32).view(np.uint32)
+        h += np.array(_POW31, dtype=np.uint32)[np.array(lengths, dtype=np.int64)]
+    out32 = h.view(np.int32)
+    return out32.tolist()
+
+
 class HashPartitioner:
     """Hadoop's ``HashPartitioner`` over ``Text`` keys: ``(hash & MAX_INT) % R``, memoised."""
 
@@ -55,7 +101,18 @@ class HashPartitioner:
             self._r = r
         get = memo.get
         parts = [get(k, -1) for k in keys]
-        if -1 in parts:
+        misses = parts.count(-1)
+        if misses > 256:
+            # many new keys (a sort, distinct ids): hash them all at once
+            missing = [i for i, p in enumerate(parts) if p < 0]
+            hashes = hadoop_hash_batch([keys[i] for i in missing])
+            if len(memo) > 1_000_000:
+                memo.clear()
+            for i, h in zip(missing, hashes, strict=True):
+                p = parts[i] = (h & 0x7FFFFFFF) % r
+                if len(memo) < 1_000_000:
+                    memo[keys[i]] = p
+        elif misses:
             for i, p in enumerate(parts):
                 if p < 0:
                     k = keys[i]
