@@ -23,8 +23,9 @@ def test_put_cat_three_replicas_on_distinct_nodes(cluster, tmp_path):
         assert len(set(names)) == 3  # replication 3 on three different DataNodes
     ls = cluster.cli("hdfs", "dfs", "-ls", "/in.bin").stdout.decode()
     assert " 3 " in ls and str(len(data)) in ls
-    # every DataNode holds finalized replicas in Hadoop's layout
+    # every DataNode holds finalized replicas in Hadoop's layout, in a volume only its user can read
     for i in (1, 2, 3):
+        assert cluster.dn_data_dir(i).stat().st_mode & 0o777 == 0o700
         blocks = [p for p in cluster.dn_data_dir(i).rglob("blk_*") if not p.name.endswith(".meta")]
         assert len(blocks) == 4 and all("finalized" in str(p) for p in blocks)
 

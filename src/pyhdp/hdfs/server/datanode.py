@@ -57,6 +57,11 @@ class DataNode:
         self.scan_period = (504 if hours == 0 else hours) * 3600.0
         self.scan_rate = conf.get_size("dfs.block.scanner.volume.bytes.per.second", 1048576)
         os.makedirs(self.data_dir, exist_ok=True)
+        perm = conf.get_trimmed("dfs.datanode.data.dir.perm", "700") or "700"
+        try:
+            os.chmod(self.data_dir, int(perm, 8))  # DataStorage: the volume is the DataNode user's alone
+        except (ValueError, OSError) as e:
+            raise FsError(f"Invalid dfs.datanode.data.dir.perm {perm} for {self.data_dir}: {e}", self.data_dir) from e
         self.lock = StorageLock(self.data_dir)
         if not self.lock.lock(exclusive=True, timeout=0.5):
             owner = self.lock.owner_text()
