@@ -363,3 +363,22 @@ def test_fsck_block_id(cli, pyhdp_home):
     assert r.stdout.splitlines()[-1] == "Block blk_999 does not exist" and r.returncode == 0
     r = cli("hdfs", "fsck", "-blockId", "BP-1")
     assert r.stdout.splitlines()[-1] == "Incorrect blockId format: BP-1" and r.returncode == 255
+
+
+def test_closed_pipe_ends_quietly(pyhdp_home, cli):
+    import subprocess
+
+    from tests.conftest import BIN
+
+    cli("hdfs", "dfs", "-mkdir", "/p")  # the store exists
+    for args in (["dfsadmin", "-help"], ["fsck", "/", "-files"]):
+        head = subprocess.run(
+            f"{BIN / 'hdfs'} {' '.join(args)} | head -1",
+            shell=True,
+            env=pyhdp_home.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Broken pipe" not in head.stderr and "Traceback" not in head.stderr
+        assert len(head.stdout.splitlines()) == 1

@@ -120,6 +120,8 @@ def run(args: list[str], conf: Configuration) -> int:
         sys.stderr.write(f"{name}: {e}\n")
         print_usage(cmd)
         return 255
+    except BrokenPipeError:
+        raise  # a closed pipe ends quietly (runtime)
     except (OSError, ValueError) as e:
         first = (str(e) or type(e).__name__).split("\n", 1)[0]
         sys.stderr.write(f"{name}: {first}\n")
