@@ -22,7 +22,11 @@ def test_ls_directory_and_file(dfs):
     assert r.returncode == 0
     out = lines(r.stdout)
     assert out[0] == "Found 3 items"
-    assert out[1].startswith("-rw-r--r--   1 ") and out[1].endswith(" 2024-01-02 03:04 d1/f1") or "d1/f1" in out[1]
+    assert (
+        out[1].startswith("-rw-r--r--   1 ")
+        and out[1].endswith(" 2024-01-02 03:04 d1/f1")
+        or "d1/f1" in out[1]
+    )
     assert [line.rsplit(" ", 1)[1] for line in out[1:]] == ["d1/f1", "d1/f2", "d1/sub", "zero"]
     assert out[3].startswith("drwxr-xr-x   - ")
 
@@ -114,8 +118,14 @@ def test_cat_into_closed_pipe_is_quiet(cli, work):
 
     big = work / "huge"
     big.write_bytes(b"line\n" * 200_000)
-    p = subprocess.run(f"hdfs dfs -fs file:/// -cat {big} | head -1", shell=True, capture_output=True,
-                       text=True, env=cli.__self__.env if hasattr(cli, "__self__") else None, cwd=work)
+    p = subprocess.run(
+        f"hdfs dfs -fs file:/// -cat {big} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=cli.__self__.env if hasattr(cli, "__self__") else None,
+        cwd=work,
+    )
     assert p.stdout == "line\n"
     assert "Traceback" not in p.stderr and "Broken pipe" not in p.stderr
 
@@ -169,7 +179,9 @@ def test_put_rules(dfs, work):
 
 def test_put_directory_and_stdin(dfs, work):
     r = dfs("-put", "d1", "d2")
-    assert r.returncode == 0 and (work / "d2/d1/f1").read_bytes() == b"hello\n" and (work / "d2/d1/sub").is_dir()
+    assert (
+        r.returncode == 0 and (work / "d2/d1/f1").read_bytes() == b"hello\n" and (work / "d2/d1/sub").is_dir()
+    )
     r = dfs("-put", "d1", "d1/sub")
     assert r.returncode == 1 and r.stderr == "put: `d1' to `d1/sub/d1': is a subdirectory of itself\n"
     r = dfs("-put", "-", "fromstdin", input="piped\n")
@@ -184,8 +196,12 @@ def test_interrupted_put_leaves_nothing_under_target(cli, work):
     fifo = work / "fifo"
     os.mkfifo(fifo)
     env = dict(os.environ)
-    proc = subprocess.Popen(["hdfs", "dfs", "-fs", "file:///", "-put", "-", str(work / "target")],
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work)
+    proc = subprocess.Popen(
+        ["hdfs", "dfs", "-fs", "file:///", "-put", "-", str(work / "target")],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=work,
+    )
     proc.stdin.write(b"partial data\n" * 1000)
     proc.stdin.flush()
     deadline = time.time() + 60
@@ -274,8 +290,11 @@ def test_rm_rules(dfs, work):
 def test_rmr_and_rmdir(dfs, work):
     r = dfs("-rmdir", "d1", "d1/sub", "zero", "nonex")
     assert r.returncode == 1
-    assert lines(r.stderr) == ["rmdir: `d1': Directory is not empty", "rmdir: `zero': Is not a directory",
-                               "rmdir: `nonex': No such file or directory"]
+    assert lines(r.stderr) == [
+        "rmdir: `d1': Directory is not empty",
+        "rmdir: `zero': Is not a directory",
+        "rmdir: `nonex': No such file or directory",
+    ]
     assert not (work / "d1/sub").exists()
     assert dfs("-rmdir", "--ignore-fail-on-non-empty", "d1").returncode == 0
     r = dfs("-rmr", "d2")
@@ -322,7 +341,10 @@ def test_chmod_chown_chgrp(dfs, work):
     assert dfs("-chgrp", group, "zero").returncode == 0
     r = dfs("-chown", ":no_such_group_x", "zero")
     assert r.returncode == 1
-    assert r.stderr == "chown: changing ownership of 'zero': chown: invalid group: \u2018:no_such_group_x\u2019\n"
+    assert (
+        r.stderr
+        == "chown: changing ownership of 'zero': chown: invalid group: \u2018:no_such_group_x\u2019\n"
+    )
 
 
 # ------------------------------------------------------------------ count / du / df / stat / test
@@ -335,7 +357,10 @@ def test_count(dfs):
         "           0            1                  0 zero",
     ]
     r = dfs("-count", "-q", "-h", "d1")
-    assert r.stdout == "        none             inf            none             inf            2            2                  7 d1\n"
+    assert (
+        r.stdout
+        == "        none             inf            none             inf            2            2                  7 d1\n"
+    )
     r = dfs("-count", "-x", "-u", "d1")
     assert lines(r.stdout)[0] == "q or u option is given, the -x option is ignored."
 
@@ -377,8 +402,20 @@ def test_stat(dfs):
 
 @pytest.mark.parametrize(
     "flag,path,code",
-    [("-d", "d1", 0), ("-d", "zero", 1), ("-f", "zero", 0), ("-f", "d1", 1), ("-e", "nonex", 1), ("-e", "d1", 0),
-     ("-s", "zero", 1), ("-s", "big", 0), ("-z", "zero", 0), ("-z", "big", 1), ("-r", "big", 0), ("-w", "big", 0)],
+    [
+        ("-d", "d1", 0),
+        ("-d", "zero", 1),
+        ("-f", "zero", 0),
+        ("-f", "d1", 1),
+        ("-e", "nonex", 1),
+        ("-e", "d1", 0),
+        ("-s", "zero", 1),
+        ("-s", "big", 0),
+        ("-z", "zero", 0),
+        ("-z", "big", 1),
+        ("-r", "big", 0),
+        ("-w", "big", 0),
+    ],
 )
 def test_test(dfs, flag, path, code):
     r = dfs("-test", flag, path)
@@ -395,13 +432,22 @@ def test_setrep_truncate_concat(dfs, work):
     r = dfs("-setrep", "2", "d1")
     assert r.returncode == 0 and lines(r.stdout) == ["Replication 2 set: d1/f1", "Replication 2 set: d1/f2"]
     r = dfs("-truncate", "2", "big")
-    assert r.returncode == 0 and r.stdout == "Truncated big to length: 2\n" and (work / "big").read_bytes() == b"1\n"
+    assert (
+        r.returncode == 0
+        and r.stdout == "Truncated big to length: 2\n"
+        and (work / "big").read_bytes() == b"1\n"
+    )
     r = dfs("-truncate", "5", "big")
     assert r.returncode == 255
-    assert r.stderr.startswith("-truncate: Cannot truncate to a larger file size. Current size: 2, truncate size: 5.\n")
+    assert r.stderr.startswith(
+        "-truncate: Cannot truncate to a larger file size. Current size: 2, truncate size: 5.\n"
+    )
     r = dfs("-concat", "d1/f1", "d1/f2")
     assert r.returncode == 1
-    assert r.stderr == "concat: The number of source paths is less than 2. <target path> <src path> <src path> ...\n"
+    assert (
+        r.stderr
+        == "concat: The number of source paths is less than 2. <target path> <src path> <src path> ...\n"
+    )
     r = dfs("-concat", "d1/f1", "d1/f2", "zero")
     assert r.returncode == 1 and "doesn't support concat." in r.stderr
 

@@ -38,8 +38,10 @@ def test_trash_on_the_store(hdfs):
     hdfs("-touchz", "gone")
     r = hdfs("-D", "fs.trash.interval=60", "-rm", "gone")
     assert r.returncode == 0 and r.stdout == ""
-    assert (f"INFO fs.TrashPolicyDefault: Moved: 'hdfs://localhost:9000/user/{user}/gone' to trash at: "
-            f"hdfs://localhost:9000/user/{user}/.Trash/Current/user/{user}/gone") in r.stderr
+    assert (
+        f"INFO fs.TrashPolicyDefault: Moved: 'hdfs://localhost:9000/user/{user}/gone' to trash at: "
+        f"hdfs://localhost:9000/user/{user}/.Trash/Current/user/{user}/gone"
+    ) in r.stderr
     assert hdfs("-test", "-e", f".Trash/Current/user/{user}/gone").returncode == 0
     r = hdfs("-D", "fs.trash.interval=60", "-rm", "-r", ".Trash")
     assert r.returncode == 0 and r.stdout == "Deleted .Trash\n"

@@ -68,7 +68,10 @@ def test_expander_splits_groups_with_slash_only():
     assert expand("/a/{b,c}") == ["/a/{b,c}"]
 
 
-@given(st.text(alphabet="abcxyz.-_", min_size=1, max_size=8), st.text(alphabet="abcxyz.-_*?", min_size=1, max_size=6))
+@given(
+    st.text(alphabet="abcxyz.-_", min_size=1, max_size=8),
+    st.text(alphabet="abcxyz.-_*?", min_size=1, max_size=6),
+)
 def test_star_and_question_mark_agree_with_fnmatch(name, pattern):
     # Without [ ] { } \ the Hadoop syntax is plain shell globbing on one component.
     expected = re.fullmatch(fnmatch.translate(pattern).replace("(?s:", "(?:"), name) is not None

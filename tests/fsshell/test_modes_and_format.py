@@ -59,8 +59,17 @@ def test_perm_string_and_sticky():
 
 @pytest.mark.parametrize(
     "n,text",
-    [(0, "0"), (1023, "1023"), (1024, "1 K"), (1536, "1.5 K"), (128 << 20, "128 M"), (1048575, "1.0 M"),
-     ((3 << 30) + 1, "3.0 G"), (1280, "1.3 K"), (-2048, "-2 K")],
+    [
+        (0, "0"),
+        (1023, "1023"),
+        (1024, "1 K"),
+        (1536, "1.5 K"),
+        (128 << 20, "128 M"),
+        (1048575, "1.0 M"),
+        ((3 << 30) + 1, "3.0 G"),
+        (1280, "1.3 K"),
+        (-2048, "-2 K"),
+    ],
 )
 def test_long2string(n, text):
     assert long2string(n) == text
@@ -80,9 +89,18 @@ def test_table_builder_alignment():
 
 
 def _status(**kw):
-    base = dict(path="/d/f", length=1366, is_dir=False, replication=3, block_size=134217728,
-                modification_time=1709284560000, access_time=1709284500000, permission=0o644,
-                owner="alice", group="supergroup")
+    base = dict(
+        path="/d/f",
+        length=1366,
+        is_dir=False,
+        replication=3,
+        block_size=134217728,
+        modification_time=1709284560000,
+        access_time=1709284500000,
+        permission=0o644,
+        owner="alice",
+        group="supergroup",
+    )
     base.update(kw)
     return FileStatus(**base)
 
@@ -90,8 +108,10 @@ def _status(**kw):
 def test_stat_specifiers():
     st_ = _status()
     out = format_stat("%a %A %b %F %g %n %o %r %u %x %X %y %Y", st_, "f")
-    assert out == ("644 rw-r--r-- 1366 regular file supergroup f 134217728 3 alice "
-                   "2024-03-01 09:15:00 1709284500000 2024-03-01 09:16:00 1709284560000")
+    assert out == (
+        "644 rw-r--r-- 1366 regular file supergroup f 134217728 3 alice "
+        "2024-03-01 09:15:00 1709284500000 2024-03-01 09:16:00 1709284560000"
+    )
     assert format_stat("%F", _status(is_dir=True), "d") == "directory"
 
 

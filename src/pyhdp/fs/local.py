@@ -359,7 +359,11 @@ class LocalFileSystem(FileSystem):
 
     def access(self, path: str, mode: str) -> None:
         self.get_file_status(path)
-        flags = (os.R_OK if "r" in mode else 0) | (os.W_OK if "w" in mode else 0) | (os.X_OK if "x" in mode else 0)
+        flags = (
+            (os.R_OK if "r" in mode else 0)
+            | (os.W_OK if "w" in mode else 0)
+            | (os.X_OK if "x" in mode else 0)
+        )
         if flags and not os.access(path, flags):
             raise AccessControlError(f"Permission denied: {path}", path)
 

@@ -34,7 +34,10 @@ class HPath:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, HPath) and (self.scheme, self.authority, self.path) == (
-            other.scheme, other.authority, other.path)
+            other.scheme,
+            other.authority,
+            other.path,
+        )
 
     def __hash__(self) -> int:
         return hash((self.scheme, self.authority, self.path))

@@ -315,5 +315,15 @@ class ContractAttributes(ContractFixtures):
             fs.set_permission(join(root, "missing"), 0o644)
 
 
-ALL_SUITES = (ContractCreate, ContractOpen, ContractStatus, ContractMkdir, ContractRename, ContractDelete,
-              ContractAppend, ContractTruncate, ContractConcat, ContractAttributes)
+ALL_SUITES = (
+    ContractCreate,
+    ContractOpen,
+    ContractStatus,
+    ContractMkdir,
+    ContractRename,
+    ContractDelete,
+    ContractAppend,
+    ContractTruncate,
+    ContractConcat,
+    ContractAttributes,
+)

@@ -48,8 +48,13 @@ class Command:
     #: Commands Hadoop lists but pyhdp answers with "not supported" (snapshots, ACLs, ...).
     HIDDEN: ClassVar[bool] = False
 
-    def __init__(self, conf: Configuration, name: str | None = None,
-                 out: TextIO | None = None, err: TextIO | None = None):
+    def __init__(
+        self,
+        conf: Configuration,
+        name: str | None = None,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+    ):
         self.conf = conf
         self.name = name or self.NAME
         self.out = out or sys.stdout

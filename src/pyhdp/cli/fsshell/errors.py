@@ -20,8 +20,15 @@ class PathIOException(FsError):
 
     REASON = "Input/output error"
 
-    def __init__(self, path: str, reason: str | None = None, target: str | None = None,
-                 detail: str | None = None, operation: str | None = None, qualified: str | None = None):
+    def __init__(
+        self,
+        path: str,
+        reason: str | None = None,
+        target: str | None = None,
+        detail: str | None = None,
+        operation: str | None = None,
+        qualified: str | None = None,
+    ):
         self.path_str = path
         self.qualified = qualified
         self.reason = reason or self.REASON

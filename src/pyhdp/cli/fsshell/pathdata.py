@@ -79,7 +79,9 @@ class PathData:
         stats = glob_status(fs, abs_pattern)
         if stats is None:
             text = unescape(pattern)
-            abs_path = abs_pattern if text == pattern else (local_resolve if local else resolve)(text, conf)[1]
+            abs_path = (
+                abs_pattern if text == pattern else (local_resolve if local else resolve)(text, conf)[1]
+            )
             return [cls(fs, abs_path, text, None)]
         items = []
         if hp.scheme is not None:
@@ -128,7 +130,9 @@ class PathData:
 
     # ----------------------------------------------------------- relatives
     def child(self, name: str, stat: FileStatus | None | object = _MISSING) -> PathData:
-        return PathData(self.fs, hpath.child_path(self.path, name), hpath.child_display(self.display, name), stat)
+        return PathData(
+            self.fs, hpath.child_path(self.path, name), hpath.child_display(self.display, name), stat
+        )
 
     def children(self) -> list[PathData]:
         """Children of a directory (from one listing: their statuses come with it)."""

@@ -191,5 +191,5 @@ def run(args: list[str], conf: Configuration) -> int:
 def run_deprecated_dfs(args: list[str], conf: Configuration) -> int:
     """``hadoop dfs``: Hadoop's bin/hadoop prints this notice, then runs FsShell."""
     sys.stderr.write("WARNING: Use of this script to execute dfs is deprecated.\n")
-    sys.stderr.write("WARNING: Attempting to execute replacement \"hdfs dfs\" instead.\n\n")
+    sys.stderr.write('WARNING: Attempting to execute replacement "hdfs dfs" instead.\n\n')
     return run(args, conf)

@@ -87,7 +87,9 @@ class TrashPolicy:
                     trash_path = orig + str(_now_ms())
                 if not fs.rename(path, trash_path):
                     raise OSError(f"Failed to rename {path} to {trash_path}")
-                LOG.info("Moved: '%s' to trash at: %s", fs.make_qualified(path), fs.make_qualified(trash_path))
+                LOG.info(
+                    "Moved: '%s' to trash at: %s", fs.make_qualified(path), fs.make_qualified(trash_path)
+                )
                 return True
             except OSError as e:
                 cause = e

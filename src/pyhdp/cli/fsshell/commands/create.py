@@ -134,4 +134,6 @@ def parse_timestamp(text: str) -> int:
         t = time.strptime(text[:15], "%Y%m%d:%H%M%S")
         return int(time.mktime(t)) * 1000
     except (ValueError, OverflowError):
-        raise UsageError(f"Unable to parse the specified timestamp {text}. The expected format is yyyyMMdd:HHmmss") from None
+        raise UsageError(
+            f"Unable to parse the specified timestamp {text}. The expected format is yyyyMMdd:HHmmss"
+        ) from None

@@ -202,8 +202,12 @@ class CommandWithDestination(FsCommand):
         replication = 1 if self.lazy_persist else None
         crc = _CrcWriter() if self.write_checksum else None
         try:
-            out = fs.create(temp.path, overwrite=True if not self.direct else self.overwrite,
-                            replication=replication, create_parent=True)
+            out = fs.create(
+                temp.path,
+                overwrite=True if not self.direct else self.overwrite,
+                replication=replication,
+                create_parent=True,
+            )
             try:
                 while True:
                     chunk = stream.read(COPY_BUFFER)
@@ -272,7 +276,9 @@ class _CrcWriter:
             self.pending = b""
         parent = hpath.parent_of(path) or "/"
         crc_path = hpath.child_path(parent, "." + hpath.basename(path) + ".crc")
-        body = b"crc\x00" + BYTES_PER_CRC.to_bytes(4, "big") + b"".join(c.to_bytes(4, "big") for c in self.crcs)
+        body = (
+            b"crc\x00" + BYTES_PER_CRC.to_bytes(4, "big") + b"".join(c.to_bytes(4, "big") for c in self.crcs)
+        )
         with fs.create(crc_path, overwrite=True) as f:
             f.write(body)
 

@@ -108,8 +108,14 @@ def _prefixed(lead: bytes, f: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-_EXTENSIONS = {".gz": "gzip", ".bz2": "bzip2", ".deflate": "deflate", ".snappy": "snappy", ".lz4": "lz4",
-               ".zst": "zstd"}
+_EXTENSIONS = {
+    ".gz": "gzip",
+    ".bz2": "bzip2",
+    ".deflate": "deflate",
+    ".snappy": "snappy",
+    ".lz4": "lz4",
+    ".zst": "zstd",
+}
 
 
 def _codec_for(name: str) -> str | None:

@@ -78,8 +78,10 @@ class SetReplication(FsCommand):
                     current = len(loc.hosts)
                     if current != self.new_rep:
                         if not warned and current > self.new_rep:
-                            self.write("\nWARNING: the waiting time may be long for DECREASING the number of "
-                                       "replications.\n")
+                            self.write(
+                                "\nWARNING: the waiting time may be long for DECREASING the number of "
+                                "replications.\n"
+                            )
                             warned = True
                         done = False
                         break
@@ -128,14 +130,17 @@ class Truncate(FsCommand):
         old = item.stat.length
         if self.new_length > old:
             raise UsageError(
-                f"Cannot truncate to a larger file size. Current size: {old}, truncate size: {self.new_length}.")
+                f"Cannot truncate to a larger file size. Current size: {old}, truncate size: {self.new_length}."
+            )
         if item.fs.truncate(item.path, self.new_length):
             self.write(f"Truncated {item} to length: {self.new_length}\n")
         elif self.wait:
             self.wait_list.append(item)
         else:
-            self.write(f"Truncating {item} to length: {self.new_length}. Wait for block recovery to complete "
-                       "before further updating this file.\n")
+            self.write(
+                f"Truncating {item} to length: {self.new_length}. Wait for block recovery to complete "
+                "before further updating this file.\n"
+            )
 
 
 class Concat(FsCommand):
@@ -159,5 +164,6 @@ class Concat(FsCommand):
         try:
             target.fs.concat(target.path, [s.path for s in srcs])
         except UnsupportedOperationError as e:
-            raise PathIOException(f"Dest filesystem '{target.fs.scheme}' doesn't support concat.",
-                                  detail=str(e)) from e
+            raise PathIOException(
+                f"Dest filesystem '{target.fs.scheme}' doesn't support concat.", detail=str(e)
+            ) from e

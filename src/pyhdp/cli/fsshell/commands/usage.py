@@ -16,7 +16,11 @@ SNAPSHOT_FORMAT = "%20s %20s %20s %20s "
 QUOTA_HEADER = (QUOTA_FORMAT + SPACE_QUOTA_FORMAT) % ("QUOTA", "REM_QUOTA", "SPACE_QUOTA", "REM_SPACE_QUOTA")
 SUMMARY_HEADER = SUMMARY_FORMAT % ("DIR_COUNT", "FILE_COUNT", "CONTENT_SIZE")
 SNAPSHOT_HEADER = SNAPSHOT_FORMAT % (
-    "SNAPSHOT_LENGTH", "SNAPSHOT_FILE_COUNT", "SNAPSHOT_DIR_COUNT", "SNAPSHOT_SPACE_CONSUMED")
+    "SNAPSHOT_LENGTH",
+    "SNAPSHOT_FILE_COUNT",
+    "SNAPSHOT_DIR_COUNT",
+    "SNAPSHOT_SPACE_CONSUMED",
+)
 #: StorageType names; ``-t``/``-t all`` lists the types Hadoop 3.5 shows (RAM_DISK has no quota).
 STORAGE_TYPES = ("RAM_DISK", "SSD", "DISK", "ARCHIVE", "PROVIDED", "NVDIMM")
 QUOTA_STORAGE_TYPES = ("SSD", "DISK", "ARCHIVE", "PROVIDED", "NVDIMM")
@@ -125,8 +129,11 @@ class Du(FsCommand):
             args.append(".")
 
     def process_arguments(self, items: list[PathData]) -> None:
-        self.table = TableBuilder(["SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"],
-                                  [False, False, False], show_header=self.header)
+        self.table = TableBuilder(
+            ["SIZE", "DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS", "FULL_PATH_NAME"],
+            [False, False, False],
+            show_header=self.header,
+        )
         super().process_arguments(items)
         self.write(self.table.render())
 
@@ -171,8 +178,9 @@ class Df(FsCommand):
             args.append("/")
 
     def process_arguments(self, items: list[PathData]) -> None:
-        self.table = TableBuilder(["Filesystem", "Size", "Used", "Available", "Use%"],
-                                  [False, True, True, True, True])
+        self.table = TableBuilder(
+            ["Filesystem", "Size", "Used", "Available", "Use%"], [False, True, True, True, True]
+        )
         super().process_arguments(items)
         self.write(self.table.render())
 
@@ -180,5 +188,10 @@ class Df(FsCommand):
         status = item.fs.get_status()
         size, used, free = status.capacity, status.used, status.remaining
         pct = format_percent(used / size if size else float("nan"), 0)
-        self.table.add_row(item.fs.uri, format_size(size, self.human), format_size(used, self.human),
-                           format_size(free, self.human), pct)
+        self.table.add_row(
+            item.fs.uri,
+            format_size(size, self.human),
+            format_size(used, self.human),
+            format_size(free, self.human),
+            pct,
+        )
