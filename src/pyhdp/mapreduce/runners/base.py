@@ -550,12 +550,12 @@ class JobRunner(abc.ABC):
         now = time.monotonic()
         for a in list(running.values()):
             if not a.timed_out and (now - a.last_report) * 1000 > timeout_ms:
-                a.timed_out = True
-                self.kill_attempt(a)
+                a.timed_out = self.kill_attempt(a) is not False  # None: killed (no answer)
 
-    def kill_attempt(self, attempt: Attempt) -> None:
-        """Kill one running attempt; its executor then reports it done and failed."""
-        raise NotImplementedError
+    def kill_attempt(self, attempt: Attempt) -> bool:
+        """Kill one running attempt (its executor then reports it done and failed); False
+        when this executor cannot (the attempt is then left to run)."""
+        return False
 
     def _attempt_succeeded(
         self, run: StepRun, a: Attempt, msg: dict, committer: Any, con: JobConsole

@@ -156,10 +156,12 @@ class LocalJobRunner(JobRunner):
             msg["stderr_tail"] = extract_traceback(stderr) or msg.get("traceback", "")
         return attempt, msg
 
-    def kill_attempt(self, attempt: Attempt) -> None:
+    def kill_attempt(self, attempt: Attempt) -> bool:
         for w in self.workers:
             if w.attempt is attempt:
                 w.kill()
+                return True
+        return False
 
     def kill_all(self) -> None:
         for w in self.workers:
