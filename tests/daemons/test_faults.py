@@ -270,3 +270,31 @@ def test_no_replacement_node_fails_hflushed_write_unless_best_effort(cluster_fac
             with pytest.raises(OSError, match="Failed to replace a bad datanode on the existing pipeline"):
                 out.hflush()
         c.stop()
+
+
+def test_failed_volume_stops_the_datanode_and_blocks_move(cluster_factory):
+    """A volume whose directories stop working: the write goes on without the node, the node stops
+    (dfs.datanode.failed.volumes.tolerated = 0), is declared dead (up to 20 s) and its blocks are
+    copied to the other nodes (up to 30 s)."""
+    c = cluster_factory(datanodes=4)
+    fs = c.fs()
+    first = os.urandom(300_000)
+    with fs.create("/v1.bin") as out:
+        out.write(first)
+    holder = next(i for i in (1, 2, 3, 4) if list(c.dn_data_dir(i).rglob("finalized/subdir*")))
+    finalized = next(c.dn_data_dir(holder).rglob("current/finalized"))
+    finalized.rename(finalized.with_name("finalized.broken"))
+    finalized.write_text("not a directory any more")  # the volume's directory tree is broken
+    data = os.urandom(500_000)
+    for i in range(6):  # some pipeline includes the broken node
+        with fs.create(f"/v2_{i}.bin", replication=4) as out:
+            out.write(data)
+    assert c.procs[f"dn{holder}"].wait(timeout=30) != 0
+    assert "Too many failed volumes" in c.log(f"dn{holder}")
+    name = f"127.0.0.1:{c.dn_ports[holder][1]}"
+    wait_until(lambda: name not in c.live_names(), 20, "the node to be declared dead")
+    wait_until(lambda: all(len(set(n) & c.live_names()) == 3 for n in c.replicas("/v1.bin")), 30,
+               "the blocks of the failed volume to be copied")
+    assert fs.cat("/v1.bin") == first
+    for i in range(6):
+        assert fs.cat(f"/v2_{i}.bin") == data

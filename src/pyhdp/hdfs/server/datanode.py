@@ -56,6 +56,12 @@ class DataNode:
         hours = conf.get_float("dfs.datanode.scan.period.hours", 504)
         self.scan_period = (504 if hours == 0 else hours) * 3600.0
         self.scan_rate = conf.get_size("dfs.block.scanner.volume.bytes.per.second", 1048576)
+        self.tolerated = conf.get_int("dfs.datanode.failed.volumes.tolerated", 0)
+        if self.tolerated < 0 or self.tolerated >= 1:  # one volume per DataNode
+            raise FsError(f"Invalid value configured for dfs.datanode.failed.volumes.tolerated - {self.tolerated}. "
+                          "Value configured is either less than 0 or >= to the number of configured volumes (1).")
+        self.stop_event: asyncio.Event | None = None
+        self.failed_volume: str | None = None
         os.makedirs(self.data_dir, exist_ok=True)
         perm = conf.get_trimmed("dfs.datanode.data.dir.perm", "700") or "700"
         try:
@@ -210,6 +216,41 @@ class DataNode:
             for w in waits:
                 w.cancel()
 
+    def check_volume(self, cause: BaseException | None = None) -> bool:
+        """``DatasetVolumeChecker``: after an I/O error, probe the volume (write, sync, delete a file in
+        its replica directories).  A failed volume beyond ``dfs.datanode.failed.volumes.tolerated``
+        stops the DataNode; the NameNode then sees it dead and copies its blocks elsewhere."""
+        import errno
+
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            return True  # a full disk is not a failed one
+        if self.blocks is None:
+            return True
+        for d in (self.blocks.rbw, self.blocks.finalized):
+            probe = os.path.join(d, f".volume-check-{os.getpid()}")
+            try:
+                fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, b"pyhdp")
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.unlink(probe)
+            except OSError as e:
+                self.volume_failed(f"{d}: {e.strerror or e}")
+                return False
+        return True
+
+    def volume_failed(self, reason: str) -> None:
+        if self.failed_volume is not None:
+            return
+        self.failed_volume = reason
+        log.error("Volume %s failed: %s", self.data_dir, reason)
+        log.error("Too many failed volumes - current valid volumes: 0, volumes configured: 1, volumes failed: 1, "
+                  "volume failures tolerated: %d. Shutting down the DataNode.", self.tolerated)
+        if self.stop_event is not None:
+            self.stop_event.set()
+
     def replica_done(self, bid: int, gs: int, length: int) -> None:
         self.received.append((bid, gs, length))
         self.dfs_used += length
@@ -315,6 +356,7 @@ async def serve(conf, stop: asyncio.Event) -> None:
 
     dn = DataNode(conf)
     dn.loop = asyncio.get_running_loop()
+    dn.stop_event = stop
     dn.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120))
     runner = None
     scan_stop = threading.Event()
@@ -337,6 +379,8 @@ async def serve(conf, stop: asyncio.Event) -> None:
         await dn.session.close()
         dn.close()
         shutdown_banner("DataNode")
+    if dn.failed_volume is not None:
+        raise FsError(f"DataNode stopped: volume {dn.data_dir} failed ({dn.failed_volume})", dn.data_dir)
 
 
 def run(args: list[str], conf) -> int:

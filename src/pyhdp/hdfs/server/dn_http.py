@@ -179,6 +179,8 @@ class Handlers:
                 dn.replica_done(bid, gs, w.length)
         except Exception as e:  # noqa: BLE001 - this node failed: drop its partial replica
             log.warning("Write of blk_%s_%s failed: %s", bid, gs, e)
+            if isinstance(e, OSError) and not isinstance(e, (FsError, ChecksumError)):
+                dn.check_volume(e)
             dn.writers.pop(bid, None)
             try:
                 w.abort()
