@@ -258,3 +258,38 @@ def test_sort_on_text_lines_total_order(mr):
     parts = sorted(out.glob("part-r-*"))
     assert len(parts) == 3 and all(p.stat().st_size for p in parts)
     assert read_parts(out) == b"".join(sorted(records_of(data)))
+
+
+@pytest.mark.parametrize("op", ["inner", "outer", "override"])
+def test_join(mr, op):
+    left = {"a": ["1", "4"], "b": ["2"], "c": ["3"]}
+    right = {"a": ["x"], "c": ["y"], "d": ["z"]}
+    (mr.dir / "l.txt").write_text("".join(f"{k}\t{v}\n" for k, vs in left.items() for v in vs))
+    (mr.dir / "r.txt").write_text("".join(f"{k}\t{v}\n" for k, vs in right.items() for v in vs))
+    out = mr.dir / "joined"
+    r = mr(
+        "hadoop",
+        "jar",
+        JAR,
+        "join",
+        "-joinOp",
+        op,
+        "-inFormat",
+        "KeyValueTextInputFormat",
+        "-outFormat",
+        "TextOutputFormat",
+        uri(mr.dir / "l.txt"),
+        uri(mr.dir / "r.txt"),
+        uri(out),
+    )
+    assert r.returncode == 0, r.stderr
+    expected = []
+    for k in sorted(set(left) | set(right)):
+        lv, rv = left.get(k, []), right.get(k, [])
+        if op == "override":
+            expected += [f"{k}\t{v}" for v in (rv or lv)]
+        elif op == "inner" and lv and rv:
+            expected += [f"{k}\t[{a},{b}]" for a in lv for b in rv]
+        elif op == "outer":
+            expected += [f"{k}\t[{a},{b}]" for a in (lv or [""]) for b in (rv or [""])]
+    assert sorted(read_parts(out).decode().splitlines()) == sorted(expected)

@@ -25,7 +25,7 @@ PROGRAMS: dict[str, tuple[str | None, str]] = {
     "dbcount": (None, "An example job that count the pageview counts from a database."),
     "distbbp": (None, "A map/reduce program that uses a BBP-type formula to compute exact bits of Pi."),
     "grep": (E + "grep:grep", "A map/reduce program that counts the matches of a regex in the input."),
-    "join": (None, "A job that effects a join over sorted, equally partitioned datasets"),
+    "join": (E + "join:join", "A job that effects a join over sorted, equally partitioned datasets"),
     "multifilewc": (E + "wordcount:multifilewc", "A job that counts words from several files."),
     "pentomino": (None, "A map/reduce tile laying program to find solutions to pentomino problems."),
     "pi": (E + "pi:pi", "A map/reduce program that estimates Pi using a quasi-Monte Carlo method."),
@@ -88,7 +88,7 @@ def run(args: list[str], conf: Any) -> int:
     if target is None:
         sys.stderr.write(
             f"The example '{name}' is not implemented by pyhdp (it runs wordcount, wordmean, wordmedian, "
-            "wordstandarddeviation, grep, pi, sort, teragen, terasort, teravalidate, randomtextwriter, "
+            "wordstandarddeviation, grep, join, pi, sort, teragen, terasort, teravalidate, randomtextwriter, "
             "randomwriter, secondarysort, aggregatewordcount, aggregatewordhist, multifilewc).\n"
         )
         return 1
