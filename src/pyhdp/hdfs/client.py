@@ -147,9 +147,16 @@ class DistributedFileSystem(FileSystem):
         return self._holder
 
     def _call(self, op: str, **kwargs):
+        import sqlite3
+
         from pyhdp.hdfs.namenode.protocol import call
 
-        return call(self.namesystem, self.caller, op, **kwargs)
+        try:
+            return call(self.namesystem, self.caller, op, **kwargs)
+        except sqlite3.Error as e:  # storage trouble, not a bug: one actionable line
+            db = self.store.storage.db_path
+            hint = "free space on that volume" if "full" in str(e) else "check that no other program holds it"
+            raise FsError(f"{op} failed in the namespace database {db}: {e}; {hint}") from e
 
     def _path(self, path: str) -> str:
         """``DistributedFileSystem.getPathName``: absolute, valid DFS name."""
