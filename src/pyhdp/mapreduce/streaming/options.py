@@ -145,7 +145,7 @@ Example: $HSTREAMING -mapper "/usr/local/bin/perl5 filter.pl"
 def usage_text(detailed: bool) -> str:
     from pyhdp.cli.generic import GENERIC_USAGE
 
-    text = USAGE + "\n" + GENERIC_USAGE.rstrip("\n") + "\n"
+    text = USAGE + "\n" + GENERIC_USAGE
     return text + (DETAILED_TAIL if detailed else SHORT_TAIL)
 
 
