@@ -382,3 +382,30 @@ def test_closed_pipe_ends_quietly(pyhdp_home, cli):
         )
         assert "Broken pipe" not in head.stderr and "Traceback" not in head.stderr
         assert len(head.stdout.splitlines()) == 1
+
+
+def test_fsck_counts_open_files_apart(cli, pyhdp_home):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom pyhdp.conf import load_configuration\nfrom pyhdp.fs.registry import get_filesystem\n"
+        "fs=get_filesystem('/', load_configuration(None))\nout=fs.create('/w')\nout.write(b'x'*600)\n"
+        "out.hflush()\nprint('ready',flush=True)\nsys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=pyhdp_home.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        r = cli("hdfs", "fsck", "/")
+        assert " Total files:\t0 (Files currently being written: 1)\n" in r.stdout
+        assert "(Total open file blocks (not validated): 1)" in r.stdout and r.returncode == 0
+        r = cli("hdfs", "fsck", "/", "-openforwrite", "-files")
+        assert "/w 0 bytes, replicated: replication=1, 1 block(s), OPENFORWRITE: " in r.stdout
+    finally:
+        holder.communicate("", timeout=60)
