@@ -91,6 +91,10 @@ class TeraGenMapper:
 def teragen(args: list[str], conf: Any) -> int:
     if len(args) != 2:
         sys.stderr.write("teragen <num rows> <output dir>\n")
+        sys.stderr.write(
+            "If you want to generate data and store them as erasure code striping file, just make sure "
+            "that the parent dir of <output dir> has erasure code policy set\n"
+        )
         return 2
     rows = _parse_rows(args[0])
     maps = max(int(conf.get("mapreduce.job.maps") or "2"), 1)
@@ -214,7 +218,11 @@ def _sample_cuts(inputs: list[str], conf: Any, reduces: int, samples: int = 100_
 
 def terasort(args: list[str], conf: Any) -> int:
     if len(args) != 2:
-        sys.stderr.write("Usage: terasort <in> <out>\n")
+        sys.stderr.write("Usage: terasort [-Dproperty=value] <in> <out>\n")
+        sys.stderr.write(
+            "If you want to store the output data as erasure code striping file, just make sure that "
+            "the parent dir of <out> has erasure code policy set\n"
+        )
         return 2
     reduces = int(conf.get("mapreduce.job.reduces") or "1")
     partitioner = None
