@@ -133,7 +133,7 @@ def test_kill_application_mid_job(mk, tmp_path):
     assert again.returncode == 0 and again.stdout == f"Application {app} has already finished \n"
 
 
-def _proc_of_attempt(suffix: str) -> int | None:
+def _proc_of_attempt(app: str, suffix: str) -> int | None:
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -144,7 +144,7 @@ def _proc_of_attempt(suffix: str) -> int | None:
             task = json.loads((Path(os.readlink(f"/proc/{pid}/cwd")) / "task.json").read_text())
         except (OSError, ValueError):
             continue
-        if task["desc"]["attempt_id"].endswith(suffix):
+        if task["app_id"] == app and task["desc"]["attempt_id"].endswith(suffix):
             return int(pid)
     return None
 
@@ -154,11 +154,11 @@ def test_kill9_container_attempt_is_retried(mk):
     inp = inputs(c.root, 2)
     out = c.root / "out"
     job = start_job(c, slow_mapper(c.root, 3), inp, out)
-    wait_app_id(c)
+    app = wait_app_id(c)
     deadline = time.time() + 60
     pid = None
     while pid is None and time.time() < deadline:
-        pid = _proc_of_attempt("_m_000000_0")
+        pid = _proc_of_attempt(app, "_m_000000_0")
         time.sleep(0.05)
     assert pid is not None, c.logs()
     os.kill(pid, signal.SIGKILL)

@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 _clean_previous_attempt(spec, conf)
             result = runner.run(spec, conf, console=True, err=Tee(status))
             status.state = result.state
+            _write_result(job, conf, {"job_ids": result.job_ids, "state": result.state})
             final = result.state if result.state in ("SUCCEEDED", "FAILED", "KILLED") else "FAILED"
             diag = result.diagnostics
     except Exception as e:  # noqa: BLE001
@@ -178,6 +179,19 @@ def main(argv: list[str] | None = None) -> int:
         log.warning(f"Could not unregister: {e}")
     server.shutdown()
     return 0
+
+
+def _write_result(job: dict[str, Any], conf: Any, doc: dict[str, Any]) -> None:
+    """``result.json`` next to ``job.json`` in the staging directory, for the job client."""
+    from pyhdp.mapreduce.input.splits import resolve
+
+    if not job.get("staging"):
+        return
+    try:
+        fs, d = resolve(job["staging"], conf)
+        fs.write_bytes(d.rstrip("/") + "/result.json", json.dumps(doc).encode(), overwrite=True)
+    except OSError as e:
+        log.warning(f"Could not write the job result: {e}")
 
 
 def _output(spec: Any, conf: Any) -> tuple[Any, str]:

@@ -23,6 +23,24 @@ if TYPE_CHECKING:
 
 
 class YarnJobRunner:
+    @staticmethod
+    def _step_done(con: Any, conf: Any, job_id: str, done: set[str]) -> None:
+        """A step other than the last finished: its completion line and counters, as the local runner."""
+        from pyhdp.mapreduce import history
+        from pyhdp.mapreduce.counters import Counters
+
+        if job_id in done:
+            return
+        done.add(job_id)
+        doc = history.read_job(conf, job_id)
+        if doc is None:
+            return
+        counters = Counters()
+        counters.merge(doc.get("counters") or {})
+        con.progress(doc.get("map_progress", 1.0), doc.get("reduce_progress", 1.0))
+        con.completed(job_id, doc.get("state", "SUCCEEDED"), counters if len(counters) else None,
+                      doc.get("diagnostics") or "")
+
     framework = "yarn"
 
     def run(self, spec: JobSpec, conf: Configuration, *, console: bool = True, err: IO[str] | None = None
@@ -65,7 +83,8 @@ class YarnJobRunner:
         sfs.mkdirs(sdir)
         job_file = f"{sdir}/job.json"
         sfs.write_bytes(job_file, json.dumps({"spec": spec_to_json(spec, conf), "conf": conf_to_json(conf),
-                                              "user": user}).encode(), overwrite=True)
+                                              "user": user, "staging": sfs.make_qualified(sdir)}).encode(),
+                        overwrite=True)
         con.submitting(job_id, len(files), len(splits), spec.api)
         for note in spec.submit_notes:
             con.info("streaming.StreamJob", note)
@@ -105,6 +124,7 @@ class YarnJobRunner:
         app: dict[str, Any] = {}
         in_failure = False
         printed: set[str] = set()
+        done: set[str] = set()
         while True:
             try:
                 app = yc.app(app_id)
@@ -121,6 +141,7 @@ class YarnJobRunner:
                     doc = json.loads(resp.body)
                     job = doc["job"]
                     if job.get("id") and job["id"] not in job_ids:
+                        self._step_done(con, conf, job_ids[-1], done)
                         job_ids.append(job["id"])
                         con.running(job["id"], f"http://{yc.addr}/proxy/{app_id}/")
                     con.uber(job.get("id") or job_id)
@@ -148,6 +169,15 @@ class YarnJobRunner:
         diagnostics = app.get("diagnostics") or ""
         failure = None
         history_file = None
+        try:  # every step's job id, as the AM ran them
+            final = json.loads(sfs.cat(f"{sdir}/result.json"))
+            for jid in final.get("job_ids") or []:
+                if jid not in job_ids:
+                    self._step_done(con, conf, job_ids[-1], done)
+                    job_ids.append(jid)
+                    con.running(jid, f"http://{yc.addr}/proxy/{app_id}/")
+        except (OSError, ValueError):
+            pass
         last = job_ids[-1]
         doc = history.read_job(conf, last)
         if doc is not None:
