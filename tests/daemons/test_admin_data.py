@@ -167,3 +167,25 @@ _FORK_FS = None
 
 def _stat_many(i):
     return [_FORK_FS.get_file_status(f"/fork/f{i}").path for _ in range(30)]
+
+
+def test_secondary_namenode_checkpoints(cluster_factory, tmp_path):
+    """``hdfs secondarynamenode`` with a 0.5 s period keeps 2 images (waits up to 20 s)."""
+    import sqlite3
+
+    from minicluster import BIN
+
+    c = cluster_factory(conf={"dfs.namenode.checkpoint.period": "500ms",
+                              "dfs.namenode.checkpoint.dir": str(tmp_path / "snn"),
+                              "dfs.namenode.secondary.http-address": f"127.0.0.1:{free_ports(1)[0]}"})
+    c.fs().mkdirs("/checkpointed/dir")
+    c._spawn("snn", [str(BIN / "hdfs"), "secondarynamenode"])
+    current = tmp_path / "snn" / "current"
+    wait_until(lambda: len(list(current.glob("fsimage_*"))) == 2 and "Checkpoint done" in c.log("snn"), 20,
+               "two checkpoints")
+    newest = sorted(current.glob("fsimage_*"))[-1]
+    db = sqlite3.connect(newest)
+    names = {r[0] for r in db.execute("SELECT name FROM inodes")}
+    db.close()
+    assert {"checkpointed", "dir"} <= names
+    assert "clusterID=" in (current / "VERSION").read_text()

@@ -21,7 +21,7 @@ MAX_HEADER = 64 * 1024
 REASONS = {200: b"OK", 400: b"Bad Request", 403: b"Forbidden", 404: b"Not Found", 405: b"Method Not Allowed",
            411: b"Length Required", 413: b"Payload Too Large", 500: b"Internal Server Error"}
 
-#: handler(method, target, headers (lower-case names), body, peer ip) -> (status, body, content type)
+#: handler(method, target, headers (lower-case names), body, peer ip) -> (status, body, content type[, headers])
 Handler = Callable[[str, str, dict[str, str], bytes, str], tuple[int, bytes, str]]
 
 
@@ -76,17 +76,22 @@ class LeanHttpProtocol(asyncio.Protocol):
             body = bytes(self.buf[start: start + length])
             del self.buf[: start + length]
             keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+            extra: dict[str, str] = {}
             try:
-                status, out, ctype = self.handler(method, target, headers, body, self.peer)
+                result = self.handler(method, target, headers, body, self.peer)
+                status, out, ctype = result[0], result[1], result[2]
+                if len(result) > 3:
+                    extra = result[3]  # type: ignore[misc]
             except Exception:  # noqa: BLE001 - a handler bug must not kill the connection silently
                 log.exception("Handler failed for %s %s", method, target)
                 status, out, ctype = 500, b"", "text/plain"
-            self._reply(status, out, ctype, keep)
+            self._reply(status, out, ctype, keep, extra)
 
-    def _reply(self, status: int, body: bytes, ctype: str, keep: bool) -> None:
+    def _reply(self, status: int, body: bytes, ctype: str, keep: bool, extra: dict[str, str] | None = None) -> None:
         assert self.transport is not None
-        head = (b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n"
-                % (status, REASONS.get(status, b"Unknown"), ctype.encode(), len(body),
+        more = "".join(f"{k}: {v}\r\n" for k, v in (extra or {}).items()).encode("latin-1")
+        head = (b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s%s\r\n"
+                % (status, REASONS.get(status, b"Unknown"), ctype.encode(), len(body), more,
                    b"" if keep else b"Connection: close\r\n"))
         self.transport.write(head + body)
         if not keep:

@@ -165,6 +165,7 @@ def _ip() -> str:
 
 
 def run_secondary(args: list[str], conf: Configuration) -> int:
-    sys.stderr.write("The SecondaryNameNode daemon comes with a later pyhdp release; the embedded store "
-                     "checkpoints its SQLite namespace itself (hdfs dfsadmin -saveNamespace).\n")
-    return 1
+    # checkpoints of the NameNode daemon's namespace
+    from pyhdp.hdfs.server.secondary import run as run_daemon
+
+    return run_daemon(args, conf)

@@ -638,6 +638,26 @@ class NameNode:
             except Exception as e:  # noqa: BLE001 - try again next round
                 log.warning("Lease recovery of %s failed: %s", path, e)
 
+    def image(self) -> tuple[bytes, int]:
+        """A consistent copy of the namespace database and its transaction id (for the
+        SecondaryNameNode's checkpoints): the WAL is checkpointed and a SQLite backup taken."""
+        import sqlite3
+        import tempfile
+
+        with self.ns.write():
+            txid = self.ns.next_id("txid") + 1
+        with self.ns._lock:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            with tempfile.TemporaryDirectory() as d:
+                dst = sqlite3.connect(os.path.join(d, "image.db"))
+                try:
+                    self.conn.backup(dst)
+                finally:
+                    dst.close()
+                with open(os.path.join(d, "image.db"), "rb") as f:
+                    data = f.read()
+        return data, txid
+
     def close(self) -> None:
         try:
             with self.ns._lock:

@@ -78,6 +78,17 @@ def rpc_handler(nn: NameNode):
                 return remote(e)
         if method == "GET" and path == "/":
             return 200, _dumps({"service": "pyhdp-namenode", "bpid": nn.bpid}), json_type
+        if method == "GET" and path == "/imagetransfer":
+            try:
+                auth.verify_request(nn.secret, method, target, body, headers.get(auth.HEADER.lower()))
+            except auth.AuthError as e:
+                log.warning("Refused an image transfer to %s: %s", peer, e)
+                return 403, _dumps({"RemoteException": {
+                    "exception": "SecurityException", "javaClassName": "java.lang.SecurityException",
+                    "message": str(e)}}), json_type
+            data, txid = nn.image()
+            version = nn.storage.read_version().to_text().replace("\n", "\\n")
+            return 200, data, "application/octet-stream", {"X-Image-Txid": str(txid), "X-Image-Version": version}
         return 404, _dumps({"RemoteException": {"exception": "FileNotFoundException",
                                                 "javaClassName": "java.io.FileNotFoundException",
                                                 "message": f"No such endpoint: {method} {path}"}}), json_type
