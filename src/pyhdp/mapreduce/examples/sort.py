@@ -129,6 +129,11 @@ def sort(args: list[str], conf: Any) -> int:
         in_format, mapper, reducer = "text", EX + "tera:TeraSortMapper", EX + "tera:TeraSortReducer"
         if not explicit_out:
             out_format = "text"
+    step_conf: dict[str, str] = {}
+    if mapper.endswith("TeraSortMapper") and out_format == "text":
+        from pyhdp.mapreduce.examples.tera import LINE_SORT_CONF
+
+        step_conf = dict(LINE_SORT_CONF)
     partitioner = None
     r = reduces if reduces is not None else int(conf.get("mapreduce.job.reduces") or "1")
     if total_order is not None and r > 1 and in_format == "text":
@@ -146,6 +151,7 @@ def sort(args: list[str], conf: Any) -> int:
                 reducer=Component(reducer),
                 num_reduces=reduces,
                 partitioner=partitioner,
+                conf=step_conf,
                 input_format=in_format,
                 output_format=out_format,
             )

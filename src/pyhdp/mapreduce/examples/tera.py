@@ -136,16 +136,32 @@ def _parse_rows(text: str) -> int:
     return int(t) * mult
 
 
+#: the job's text output separator: a record is written as key + "\r" + b"" + "\n"
+LINE_SORT_CONF = {"mapreduce.output.textoutputformat.separator": "\r"}
+
+
 class TeraSortMapper:
-    """Records as keys (sorted by their bytes: the 10-byte key first); the value is empty."""
+    """Records as keys (sorted by their bytes: the 10-byte key first).
+
+    Lines ending in ``\r\n`` (gensort's layout) travel without it and with the value
+    ``b""``, so the output (separator ``\r``, see :data:`LINE_SORT_CONF`) writes them back
+    byte for byte in the writer's bulk path; other lines travel without ``\n`` and with no
+    value.  Either way one C-level split per chunk.
+    """
 
     def __init__(self, **_: Any):
         pass
 
     def run_map(self, ctx: Any) -> None:
         for chunk in ctx.text_chunks():
-            # each record without its final "\n" (the text output adds it back): one C-level split
-            recs = chunk.data.split(b"\n")
+            data = chunk.data
+            n = data.count(b"\n")
+            if n and data.endswith(b"\r\n") and data.count(b"\r\n") == n:
+                recs = data.split(b"\r\n")
+                recs.pop()
+                ctx.emit_batch(recs, [b""] * len(recs))
+                continue
+            recs = data.split(b"\n")
             if recs and recs[-1] == b"":
                 recs.pop()
             ctx.emit_batch(recs, [None] * len(recs))
@@ -158,10 +174,9 @@ class TeraSortReducer:
         pass
 
     def run_reduce(self, ctx: Any) -> None:
-        first = itemgetter(0)
+        first, second = itemgetter(0), itemgetter(1)
         for chunk in ctx.sorted_chunks():
-            keys = list(map(first, chunk))
-            ctx.emit_batch(keys, [None] * len(keys))
+            ctx.emit_batch(list(map(first, chunk)), list(map(second, chunk)))
 
 
 class TotalOrderPartitioner:
@@ -191,8 +206,8 @@ def sample_line_cuts(inputs: list[str], conf: Any, reduces: int, samples: int, m
     for fs, st in files:
         with fs.open(st.path) as f:
             data = f.read(per_file * 200)
-        # the same form as TeraSortMapper's keys: each line without its "\n"
-        lines.extend(data.split(b"\n")[:-1][:per_file])
+        # the same form as TeraSortMapper's keys: each line without its "\r\n" / "\n"
+        lines.extend(x[:-1] if x.endswith(b"\r") else x for x in data.split(b"\n")[:-1][:per_file])
     lines.sort()
     if not lines:
         return []
@@ -238,6 +253,7 @@ def terasort(args: list[str], conf: Any) -> int:
                 reducer=Component(EX + "tera:TeraSortReducer"),
                 partitioner=partitioner,
                 num_reduces=reduces,
+                conf=dict(LINE_SORT_CONF),
             )
         ],
         name="TeraSort",
