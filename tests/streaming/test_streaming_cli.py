@@ -945,3 +945,40 @@ def test_missing_program_fails_the_job(mr, data):
     assert r.returncode == 1
     assert 'Error: java.io.IOException: Cannot run program "no_such_command_xyz"' in r.stderr
     assert "ERROR streaming.StreamJob: Job not successful!" in r.stderr
+
+
+def test_counted_shuffle_is_invisible(mr, data, reducer):
+    """Output and the record/byte/group counters are the same with and without counted lines."""
+    results = {}
+    for mode in ("true", "false"):
+        out = mr.dir / f"out-{mode}"
+        r = mr(
+            "mapred",
+            "streaming",
+            "-D",
+            f"pyhdp.streaming.counted.shuffle={mode}",
+            "-D",
+            "mapreduce.job.reduces=2",
+            "-input",
+            uri(data),
+            "-output",
+            uri(out),
+            "-mapper",
+            "awk '{for(i=1;i<=NF;i++) print $i\"\\t1\"}'",
+            "-reducer",
+            str(reducer),
+        )
+        assert r.returncode == 0, r.stderr
+        counters = {
+            name: counter_value(r.stderr, name)
+            for name in (
+                "Map output records",
+                "Map output bytes",
+                "Reduce input records",
+                "Reduce input groups",
+                "Reduce output records",
+            )
+        }
+        results[mode] = ([p.read_bytes() for p in part_files(out)], counters)
+    assert results["true"] == results["false"]
+    assert results["true"][1]["Map output bytes"] == sum(len(w) + 1 for w in TEXT.split())

@@ -105,7 +105,9 @@ def build_environment(
         name = safe_env_name(key)
         if truncate_limit >= 0 and len(value) > truncate_limit:
             value = value[:truncate_limit]
-            LOG.warning("Environment variable %s truncated to %d to  fit system limits.", name, truncate_limit)
+            LOG.warning(
+                "Environment variable %s truncated to %d to  fit system limits.", name, truncate_limit
+            )
         env[name] = value
     for key, value in task_env.items():
         env[safe_env_name(key)] = str(value)

@@ -51,6 +51,7 @@ class CountedLines:
         self.counts: Counter = Counter()
         self.limit = limit
         self.records = 0
+        self.record_bytes = 0  # key + value bytes of every record taken so far
 
     def add_data(self, data: bytes) -> None:
         """Whole lines (a missing last terminator is tolerated; ``\\r\\n`` and ``\\r`` end lines too)."""
@@ -77,7 +78,11 @@ class CountedLines:
             return [], []
         lines = list(counts)
         keys, values = parse_lines(b"\n".join(lines) + b"\n", sep, num_key_fields)
-        return encode_batch(keys, values), [counts[line] for line in lines]
+        multiplicity = [counts[line] for line in lines]
+        self.record_bytes += sum(
+            (len(k) + len(v)) * c for k, v, c in zip(keys, values, multiplicity, strict=True)
+        )
+        return encode_batch(keys, values), multiplicity
 
 
 PIECE = 1 << 20

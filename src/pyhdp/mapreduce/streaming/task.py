@@ -258,11 +258,16 @@ class PipeMapper:
             parser = PairParser(raw=out_id == "rawbytes")
         map_only = getattr(ctx, "num_reduces", 1) == 0
 
+        collector = getattr(ctx, "collector", None)
+        engine_bytes = [0]
+
         def flush_counted() -> None:
             keys, counts = counted.take(out_sep, nkeys)
             if keys:
                 emitted[0] += len(keys)
+                before = getattr(collector, "out_bytes", 0)
                 emit_batch(keys, counts)
+                engine_bytes[0] += getattr(collector, "out_bytes", 0) - before
 
         def on_output(data: bytes) -> None:
             if parser is not None:
@@ -298,6 +303,9 @@ class PipeMapper:
             extra = counted.records - emitted[0]
             if extra:
                 ctx.counters.task("MAP_OUTPUT_RECORDS", extra)
+            if collector is not None and hasattr(collector, "out_bytes"):
+                # the engine counted the bytes of the counted form; Map output bytes = the records'
+                ctx.counters.task("MAP_OUTPUT_BYTES", counted.record_bytes - engine_bytes[0])
 
 
 class StreamIdentityMapper:
