@@ -58,6 +58,10 @@ def test_wordcount(mr, text):
     assert [p.name for p in sorted(out.glob("part-*"))] == ["part-r-00000"]
     m = re.search(r"Map output records=(\d+)", r.stderr)
     assert m and int(m.group(1)) == len(TEXT.split())
+    m = re.search(r"Map output bytes=(\d+)", r.stderr)
+    assert m and int(m.group(1)) == sum(len(w) + 5 for w in TEXT.split())  # Text + IntWritable per token
+    m = re.search(r"Combine input records=(\d+)", r.stderr)
+    assert m and int(m.group(1)) == len(TEXT.split())
     r = mr("hadoop", "jar", JAR, "wordcount", uri(text))
     assert r.returncode == 2 and "Usage: wordcount <in> [<in>...] <out>" in r.stderr
 

@@ -44,19 +44,32 @@ class WordCountMapper:
 
     def run_map(self, ctx: Any) -> None:
         counts: Counter = Counter()
-        seen = emitted = 0
+        seen = emitted = token_bytes = 0
+        collector = getattr(ctx, "collector", None)
+        engine_bytes = 0
+
+        def emit(counts: Counter) -> None:
+            nonlocal emitted, engine_bytes
+            emitted += len(counts)
+            before = getattr(collector, "out_bytes", 0)
+            ctx.emit_batch(list(counts), list(counts.values()))
+            engine_bytes += getattr(collector, "out_bytes", 0) - before
+
         for chunk in ctx.text_chunks():
             words = tokens(chunk.data)
             seen += len(words)
+            d = chunk.data  # token bytes = all bytes but the delimiters (memchr-speed counts)
+            token_bytes += len(d) - sum(map(d.count, (b" ", b"\n", b"\t", b"\r", b"\f")))
             counts.update(words)
             if len(counts) > FLUSH_DISTINCT:
-                emitted += len(counts)
-                ctx.emit_batch(list(counts), list(counts.values()))
+                emit(counts)
                 counts = Counter()
         if counts:
-            emitted += len(counts)
-            ctx.emit_batch(list(counts), list(counts.values()))
+            emit(counts)
         _adjust(ctx, seen, emitted)
+        if collector is not None and hasattr(collector, "out_bytes"):
+            # Hadoop's Map output bytes: per token a Text (vint length + bytes) and an IntWritable (4)
+            ctx.counters.task("MAP_OUTPUT_BYTES", token_bytes + 5 * seen - engine_bytes)
 
 
 def _chars(words: list[bytes]) -> int:
