@@ -46,6 +46,15 @@ PROGRAMS: dict[str, tuple[str | None, str]] = {
     "teragen": (E + "tera:teragen", "Generate data for the terasort"),
     "terasort": (E + "tera:terasort", "Run the terasort"),
     "teravalidate": (E + "tera:teravalidate", "Checking results of terasort"),
+    # machine learning (pyhdp.ml; not in Hadoop's jar)
+    "kmeans": ("pyhdp.ml.drivers:kmeans", "k-means clustering of CSV/libsvm points (pyhdp.ml)."),
+    "linreg": ("pyhdp.ml.drivers:linreg", "Linear regression by the normal equations (pyhdp.ml)."),
+    "logreg": ("pyhdp.ml.drivers:logreg", "Logistic regression by Newton/IRLS steps (pyhdp.ml)."),
+    "mldata": ("pyhdp.ml.datagen:mldata", "Export a data set bundled with scikit-learn as CSV (pyhdp.ml)."),
+    "mlgen": ("pyhdp.ml.datagen:mlgen", "Generate blobs/regression/classification CSV data (pyhdp.ml)."),
+    "mlpredict": ("pyhdp.ml.drivers:mlpredict", "Map-only prediction with a pyhdp.ml model (pyhdp.ml)."),
+    "naivebayes": ("pyhdp.ml.drivers:naivebayes", "Multinomial naive Bayes for text (pyhdp.ml)."),
+    "pca": ("pyhdp.ml.drivers:pca", "Principal components via the covariance matrix (pyhdp.ml)."),
     "wordcount": (
         E + "wordcount:wordcount",
         "A map/reduce program that counts the words in the input files.",
