@@ -145,6 +145,16 @@ class MiniYarn:
             time.sleep(0.1)
         raise RuntimeError(f"{app_id} not in {states}: {self.app(app_id)}\n{self.logs()}")
 
+    def wait_log_aggregation(self, app_id: str, timeout: float = 30) -> str:
+        deadline = time.time() + timeout
+        status = ""
+        while time.time() < deadline:
+            status = self.app(app_id)["logAggregationStatus"]
+            if status in ("SUCCEEDED", "FAILED", "DISABLED"):
+                return status
+            time.sleep(0.1)
+        return status
+
     def logs(self) -> str:
         out = []
         for p in sorted(self.root.glob("*.log")):

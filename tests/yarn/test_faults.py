@@ -231,7 +231,7 @@ def test_rm_killed_and_restarted_with_recovery(mk):
 
 SLOW_ONE = """#!/bin/sh
 data=$(cat)
-case "$data" in *SLOW*) sleep 8;; esac
+case "$data" in *SLOW*) sleep 12;; esac
 printf '%s\\n' "$data"
 """
 
@@ -268,7 +268,7 @@ def test_lost_node_map_outputs_are_produced_again(mk):
 
     assert (out / "part-00000").read_bytes() == b"".join(
         b"%7d %s\t\n" % (len(list(g)), k.encode()) for k, g in groupby(words))
-    time.sleep(1.0)
+    assert c.wait_log_aggregation(app) in ("SUCCEEDED", "FAILED")  # the lost node's part is missing
     logs = c.run("yarn", "logs", "-applicationId", app, "-log_files", "stderr")
     assert re.search(r"WARN rm\.RMContainerAllocator: Node 127\.0\.0\.1:\d+ is lost: map outputs it held are "
                      r"produced again", logs.stdout), logs.stdout[-3000:]

@@ -66,7 +66,7 @@ def test_distributed_shell(cluster):
     assert (a["state"], a["finalStatus"]) == ("FINISHED", "SUCCEEDED"), cluster.logs()
     b = cluster.wait_app(bad)
     assert (b["state"], b["finalStatus"]) == ("FINISHED", "FAILED")
-    time.sleep(1.0)
+    assert cluster.wait_log_aggregation(ok) == "SUCCEEDED"
     logs = cluster.run("yarn", "logs", "-applicationId", ok, "-log_files", "stdout", "-appOwner", "bob")
     ids = [ln for ln in logs.stdout.splitlines() if ln.startswith("container_") and "_01_00000" in ln]
     assert len(ids) == 3 and all(f"Container: {i} on " in logs.stdout for i in ids)
@@ -102,7 +102,7 @@ def test_containers_run_as_the_submitting_user(tmp_path):
             "resource": {"memory": 128, "vCores": 1}}}, "nobody")
         a = c.wait_app(app)
         assert a["state"] == "FAILED"  # it never registered
-        time.sleep(1.0)
+        assert c.wait_log_aggregation(app) == "SUCCEEDED"
         logs = c.run("yarn", "logs", "-applicationId", app, "-appOwner", "nobody", "-log_files", "stdout")
         assert re.search(r"LogContents:\nnobody\n\S*/usercache/nobody/appcache/" + app, logs.stdout), logs
     finally:

@@ -90,7 +90,7 @@ def serve(status: Status, token: bytes, app_id: str) -> ThreadingHTTPServer:
                 r.report(d["attempt_id"], d["msg"])
             self._send(200, {})
 
-    server = ThreadingHTTPServer(("0.0.0.0", 0), Handler)
+    server = ThreadingHTTPServer((os.environ.get("NM_HOST") or "0.0.0.0", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -106,6 +106,9 @@ class ContainerManager:
         #: LinuxContainerExecutor and a root NodeManager: containers run as the submitting user;
         #: otherwise (DefaultContainerExecutor) as the NodeManager's user, as in Hadoop
         self.run_as_user = executor.endswith("LinuxContainerExecutor") and os.geteuid() == 0
+        self.env_whitelist = [v.strip() for v in (conf.get_trimmed("yarn.nodemanager.env-whitelist") or (
+            "JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,CLASSPATH_PREPEND_DISTCACHE,"
+            "HADOOP_YARN_HOME,HADOOP_HOME,PATH,LANG,TZ")).split(",") if v.strip()]
         self.containers: dict[str, ContainerProc] = {}
         self.lock = threading.RLock()
         for d in self.local_dirs + self.log_dirs:
@@ -176,10 +179,9 @@ class ContainerManager:
         return _as_user(pw.pw_uid, pw.pw_gid, c.user), pw.pw_dir, (pw.pw_uid, pw.pw_gid)
 
     def _base_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k in (
-            "PATH", "LANG", "TZ", "JAVA_HOME", "HADOOP_HOME", "HADOOP_CONF_DIR", "HADOOP_COMMON_HOME",
-            "HADOOP_HDFS_HOME", "HADOOP_YARN_HOME", "HADOOP_MAPRED_HOME", "PYTHONPATH", "LC_ALL", "HOME",
-            "HADOOP_USER_NAME", "PYHDP_HOME")}
+        # yarn.nodemanager.env-whitelist, plus what a Python container needs to find pyhdp
+        allowed = set(self.env_whitelist) | {"PYTHONPATH", "LC_ALL", "PYHDP_HOME", "HADOOP_ROOT_LOGGER"}
+        env = {k: v for k, v in os.environ.items() if k in allowed}
         src = _src_dir()
         pp = env.get("PYTHONPATH", "")
         if src not in pp.split(os.pathsep):
@@ -335,6 +337,12 @@ class ContainerManager:
                 else:
                     out.append({"container_id": c.container_id, "state": "RUNNING"})
         return out
+
+    def forget_app(self, app_id: str) -> None:
+        """Drop the finished, reported containers of an application that ended."""
+        with self.lock:
+            for cid in [c.container_id for c in self.app_containers(app_id) if c.state == "DONE" and c.reported]:
+                del self.containers[cid]
 
     def app_containers(self, app_id: str) -> list[ContainerProc]:
         return [c for c in self.containers.values() if c.app_id == app_id]

@@ -176,6 +176,8 @@ class NodeManager:
             shutil.rmtree(self.cm.app_dir(user, app_id), ignore_errors=True)
             if self.aggregate:
                 shutil.rmtree(self.cm.app_log_dir(app_id), ignore_errors=True)
+        await asyncio.sleep(max(self.hb_ms / 1000.0 * 3, 1.0))  # their completion reaches the RM first
+        self.cm.forget_app(app_id)
 
     async def monitor_loop(self, stop: asyncio.Event) -> None:
         assert self.cm is not None
