@@ -1,0 +1,240 @@
+"""The ML MapReduce jobs (Python job API): one data pass each; :mod:`pyhdp.ml.drivers` iterates.
+
+Every pass job parses whole chunks (``mapper_block`` on raw bytes), accumulates a partial
+result per split in memory (in-mapper combining: one record per map task), sums partials in
+the combiner and in a single reducer, and writes the total as one line: base64 of a pickle
+(exact floats, any shape).  The current model reaches the tasks as a ``.npz`` file on the
+job's file system (``--model URI``).  :class:`Predict` is map-only.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import pickle
+import zlib
+from functools import reduce
+from typing import Any
+
+import numpy as np
+
+from pyhdp.mapreduce.job import Job
+from pyhdp.ml import algos
+from pyhdp.ml.parse import MalformedInputError, features_parser, parse_labeled_text
+
+GROUP = "ML"
+
+
+def load_npz(uri: str, conf: Any) -> dict[str, np.ndarray]:
+    from pyhdp.mapreduce.input.splits import resolve
+
+    fs, path = resolve(uri, conf)
+    with np.load(io.BytesIO(fs.cat(path)), allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def encode_total(total: Any) -> str:
+    return base64.b64encode(pickle.dumps(total, 4)).decode("ascii")
+
+
+def decode_total(line: bytes | str) -> Any:
+    return pickle.loads(base64.b64decode(line))
+
+
+class _PassJob(Job):
+    INPUT_PROTOCOL = "raw_bytes"
+    OUTPUT_PROTOCOL = "raw"
+    NUM_REDUCES = 1
+    JOBCONF = {"mapreduce.map.maxattempts": 1, "mapreduce.reduce.maxattempts": 1}
+    LABELED = False
+
+    def add_arguments(self, p) -> None:
+        p.add_argument("--input-format", default="csv")
+        p.add_argument("--features", type=int, default=None)
+        p.add_argument("--label-col", type=int, default=-1)
+        p.add_argument("--skip-bad", action="store_true")
+        p.add_argument("--model", default=None)
+        p.add_argument("--k", type=int, default=0)
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--c", type=float, default=None)
+
+    # ------------------------------------------------------------ map side
+    def mapper_init(self):
+        self.acc = None
+        o = self.options
+        self.model = load_npz(o.model, self.conf) if o.model else {}
+        self.parse = self.make_parser()
+
+    def make_parser(self):
+        o = self.options
+        return features_parser(o.input_format, o.features, o.label_col if self.LABELED else None, o.skip_bad)
+
+    def mapper_block(self, data: bytes):
+        x, y, bad = self.parse(data)
+        if bad:
+            self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
+        n = len(x)
+        if n:
+            self.increment_counter(GROUP, "ROWS", n)
+            self.acc = self.merge(self.acc, self.partial(x, y))
+        return None
+
+    def mapper_final(self):
+        if self.acc is not None:
+            # pickled here: the engine's value serialiser treats arrays as plain buffers
+            yield "total", pickle.dumps(self.acc, 4)
+
+    def partial(self, x: Any, y: Any) -> dict:
+        raise NotImplementedError
+
+    def merge(self, a: Any, b: Any) -> Any:
+        return algos.add_partials(a, b)
+
+    # ------------------------------------------------------------ reduce side
+    def combiner(self, key, values):
+        yield key, pickle.dumps(reduce(self.merge, map(pickle.loads, values)), 4)
+
+    def reducer(self, key, values):
+        yield key, encode_total(reduce(self.merge, map(pickle.loads, values)))
+
+
+class KMeansPass(_PassJob):
+    """Assign points to the nearest center; per-cluster sums and counts, inertia."""
+
+    def partial(self, x, y):
+        c = self.model["centers"]
+        if x.shape[1] != c.shape[1]:
+            raise MalformedInputError(f"rows have {x.shape[1]} features, the centers {c.shape[1]}")
+        return algos.kmeans_partial(x, c)
+
+
+class SamplePass(_PassJob):
+    """A seeded uniform sample of ``k`` rows (random init of k-means) and the row count."""
+
+    def mapper_block(self, data: bytes):
+        self._rng = np.random.default_rng([self.options.seed, zlib.crc32(data[:4096]), len(data)])
+        return super().mapper_block(data)
+
+    def partial(self, x, y):
+        return {**algos.sample_partial(x, self.options.k, self._rng), "n": x.shape[0]}
+
+    def merge(self, a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return {"sample": algos.merge_samples(a["sample"], b["sample"], self.options.k), "n": a["n"] + b["n"]}
+
+
+class LinRegPass(_PassJob):
+    LABELED = True
+
+    def partial(self, x, y):
+        return algos.linreg_partial(x, y)
+
+
+class LogRegPass(_PassJob):
+    LABELED = True
+
+    def partial(self, x, y):
+        bad = (y != 0) & (y != 1)
+        if bad.any():
+            raise MalformedInputError(f"logistic regression labels must be 0 or 1, got {y[bad][0]!r}")
+        w = self.model.get("w")
+        if w is None:
+            w = np.zeros(x.shape[1] + 1)
+        if w.shape[0] != x.shape[1] + 1:
+            raise MalformedInputError(f"rows have {x.shape[1]} features, the model {w.shape[0] - 1}")
+        return algos.logreg_partial(x, y, w)
+
+
+class PCAPass(_PassJob):
+    def partial(self, x, y):
+        return algos.pca_partial(x)
+
+
+class NaiveBayesPass(_PassJob):
+    """Per-class hashed term counts and document counts of ``label<TAB>text`` lines."""
+
+    def make_parser(self):
+        from pyhdp.ml.hashing import TokenHasher
+
+        self.hasher = TokenHasher(self.options.features or (1 << 18))
+        return None
+
+    def mapper_block(self, data: bytes):
+        labels, docs, bad = parse_labeled_text(data, self.options.skip_bad)
+        if bad:
+            self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
+        if not labels:
+            return None
+        self.increment_counter(GROUP, "ROWS", len(labels))
+        from pyhdp.ml.hashing import tokenize
+
+        f = self.hasher.n_features
+        h = self.hasher
+        cols: dict[str, list[int]] = {}
+        ndocs: dict[str, float] = {}
+        for label, doc in zip(labels, docs, strict=True):
+            cols.setdefault(label, []).extend(h(t)[0] for t in tokenize(doc))
+            ndocs[label] = ndocs.get(label, 0.0) + 1.0
+        counts = {
+            lab: np.bincount(np.asarray(c, dtype=np.int64), minlength=f).astype(np.float64)
+            for lab, c in cols.items()
+        }
+        self.acc = self.merge(self.acc, {"counts": counts, "docs": ndocs, "n": len(labels)})
+        return None
+
+
+class Predict(Job):
+    """Map-only: one prediction line per input row, in input order within each split."""
+
+    INPUT_PROTOCOL = "raw_bytes"
+    OUTPUT_PROTOCOL = "raw"
+    JOBCONF = {"mapreduce.map.maxattempts": 1}
+
+    def add_arguments(self, p) -> None:
+        _PassJob.add_arguments(self, p)
+        p.set_defaults(label_col=None)  # columns of the rows to drop (e.g. the training label)
+
+    def mapper_init(self):
+        o = self.options
+        self.model = load_npz(o.model, self.conf)
+        self.kind = str(self.model["kind"])
+        if self.kind == "naivebayes":
+            from pyhdp.ml.hashing import TokenHasher
+
+            self.hasher = TokenHasher(self.model["feature_log_prob"].shape[1])
+        else:
+            self.parse = features_parser(o.input_format, o.features, o.label_col, o.skip_bad)
+
+    def mapper_block(self, data: bytes):
+        m = self.model
+        if self.kind == "naivebayes":
+            from pyhdp.ml.hashing import tokenize
+
+            _labels, docs, bad = parse_labeled_text(data, self.options.skip_bad)
+            flp = m["feature_log_prob"]
+            classes = m["classes"]
+            out = []
+            for doc in docs:
+                cols = [self.hasher(t)[0] for t in tokenize(doc)]
+                score = m["class_log_prior"] + (flp[:, cols].sum(1) if cols else 0.0)
+                out.append(("", str(classes[int(np.argmax(score))])))
+        else:
+            x, _y, bad = self.parse(data)
+            if self.kind == "kmeans":
+                pred = [str(i) for i in algos.sq_distances(x, m["centers"]).argmin(1)]
+            elif self.kind == "linreg":
+                pred = [repr(float(v)) for v in x @ m["coef"] + float(m["intercept"])]
+            elif self.kind == "logreg":
+                pred = [str(int(v)) for v in (x @ m["coef"] + float(m["intercept"])) > 0]
+            elif self.kind == "pca":
+                z = (x - m["mean"]) @ m["components"].T
+                pred = [",".join(repr(float(v)) for v in row) for row in z]
+            else:
+                raise ValueError(f"unknown model kind {self.kind}")
+            out = [("", p) for p in pred]
+        if bad:
+            self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
+        return out
