@@ -24,14 +24,14 @@ COMMON_USAGE = (
     "[-inputFormat csv|libsvm] [-features N] [-skipBad] [-verbose] [-keepPasses] <in> [<in>...] <out>"
 )
 USAGES = {
-    "kmeans": "Usage: kmeans -k <K> [-init random|<centers.csv>] [-maxIter N] [-tol T] [-seed S] "
+    "kmeans": "Usage: kmeans -k <K> [-init random|<centers.csv>] [-maxIter N] [-tol T] [-seed S] [-labelCol C] "
     + COMMON_USAGE,
     "linreg": "Usage: linreg [-labelCol C] " + COMMON_USAGE,
     "logreg": "Usage: logreg [-labelCol C] [-C <inverse L2 strength>|-penalty none] [-maxIter N] [-tol T] "
     + COMMON_USAGE,
     "naivebayes": "Usage: naivebayes [-alpha A] [-features N] [-skipBad] [-verbose] [-keepPasses] "
     "<in> [<in>...] <out>   (input lines: label<TAB>text)",
-    "pca": "Usage: pca [-k <components>] " + COMMON_USAGE,
+    "pca": "Usage: pca [-k <components>] [-labelCol C] " + COMMON_USAGE,
     "mlpredict": "Usage: mlpredict -model <model.npz> [-labelCol C] [-inputFormat csv|libsvm|text] "
     "[-features N] [-skipBad] <in> [<in>...] <out>",
 }
@@ -202,7 +202,9 @@ def kmeans(args: list[str], conf: Any) -> int:
     from pyhdp.ml.jobs import KMeansPass, SamplePass
 
     o = Options(
-        "kmeans", args, _FLAGS | {"-k", "-init", "-maxIter", "-tol", "-seed", "-inputFormat", "-features"}
+        "kmeans",
+        args,
+        _FLAGS | {"-k", "-init", "-maxIter", "-tol", "-seed", "-inputFormat", "-features", "-labelCol"},
     )
     k = o.get("-k", int, 0)
     init = o.get("-init", str, "random")
@@ -212,7 +214,7 @@ def kmeans(args: list[str], conf: Any) -> int:
     if init == "random" and k < 1:
         o.usage("-k must be a positive number of clusters")
     run = Run(o, conf)
-    base = run.job_args(label=False)
+    base = run.job_args()
     if init == "random":
         total = run.run_pass(SamplePass, [*base, "--k", str(k), "--seed", str(seed)])
         centers = total["sample"]["rows"]
@@ -375,12 +377,12 @@ def naivebayes(args: list[str], conf: Any) -> int:
 def pca(args: list[str], conf: Any) -> int:
     from pyhdp.ml.jobs import PCAPass
 
-    o = Options("pca", args, _FLAGS | {"-k", "-inputFormat", "-features"})
+    o = Options("pca", args, _FLAGS | {"-k", "-inputFormat", "-features", "-labelCol"})
     k = o.get("-k", int, 0)
     if k < 0:
         o.usage("-k must not be negative")
     run = Run(o, conf)
-    s = run.run_pass(PCAPass, run.job_args(label=False))
+    s = run.run_pass(PCAPass, run.job_args())
     if k > np.asarray(s["sx"]).shape[0]:
         sys.stderr.write(
             f"pca: k ({k}) is larger than the number of features ({np.asarray(s['sx']).shape[0]})\n"

@@ -51,7 +51,7 @@ class _PassJob(Job):
     def add_arguments(self, p) -> None:
         p.add_argument("--input-format", default="csv")
         p.add_argument("--features", type=int, default=None)
-        p.add_argument("--label-col", type=int, default=-1)
+        p.add_argument("--label-col", type=int, default=None)
         p.add_argument("--skip-bad", action="store_true")
         p.add_argument("--model", default=None)
         p.add_argument("--k", type=int, default=0)
@@ -67,7 +67,9 @@ class _PassJob(Job):
 
     def make_parser(self):
         o = self.options
-        return features_parser(o.input_format, o.features, o.label_col if self.LABELED else None, o.skip_bad)
+        # supervised jobs: the label column (default last); others: a column to drop, if given
+        label_col = o.label_col if o.label_col is not None else (-1 if self.LABELED else None)
+        return features_parser(o.input_format, o.features, label_col, o.skip_bad)
 
     def mapper_block(self, data: bytes):
         x, y, bad = self.parse(data)
@@ -195,7 +197,6 @@ class Predict(Job):
 
     def add_arguments(self, p) -> None:
         _PassJob.add_arguments(self, p)
-        p.set_defaults(label_col=None)  # columns of the rows to drop (e.g. the training label)
 
     def mapper_init(self):
         o = self.options
