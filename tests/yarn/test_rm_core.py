@@ -248,3 +248,14 @@ def test_silent_am_times_out_and_is_retried():
     assert f"ApplicationMaster for attempt {attempt} timed out" in a.attempts[0].diagnostics
     assert any(isinstance(i, ev.LaunchContainer) for i in out)
     c.validate_state()
+
+
+def test_blacklisted_nodes_get_no_containers():
+    c = core(nodes=2, mem=4096)
+    app, out = submit(c)
+    attempt, _cid, am_node = start_am(c, app, out)
+    other = "host1:4545" if am_node == "host0:4545" else "host0:4545"
+    c.handle(ev.Allocate(3, attempt, [ResourceAsk(20, Resource(512, 1), 3, (other.split(":")[0],))],
+                         blacklist=[other]))
+    got = c.drain_allocation(attempt)["allocated"]
+    assert [g["node_id"] for g in got] == [am_node] * 3

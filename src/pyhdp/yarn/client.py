@@ -141,8 +141,10 @@ class AMClient:
     def register(self, host: str, rpc_port: int, tracking_url: str) -> Any:
         return self._rm("/rpc/am/register", {"host": host, "rpc_port": rpc_port, "tracking_url": tracking_url})
 
-    def allocate(self, asks: list[dict[str, Any]], releases: list[str], progress: float) -> dict[str, Any]:
-        return self._rm("/rpc/am/allocate", {"asks": asks, "releases": releases, "progress": progress})
+    def allocate(self, asks: list[dict[str, Any]], releases: list[str], progress: float,
+                 blacklist: list[str] | None = None) -> dict[str, Any]:
+        return self._rm("/rpc/am/allocate", {"asks": asks, "releases": releases, "progress": progress,
+                                             "blacklist": blacklist or []})
 
     def finish(self, final_status: str, diagnostics: str = "", tracking_url: str = "") -> Any:
         return self._rm("/rpc/am/finish", {"final_status": final_status, "diagnostics": diagnostics,

@@ -71,6 +71,7 @@ class YarnTaskRunner(JobRunner):
         self.done_attempts: set[str] = set()
         self.map_nodes: dict[str, str] = {}  # map task id -> node id holding its output
         self.cnode: dict[str, str] = {}  # container -> node id
+        self.nm_node: dict[str, str] = {}  # NodeManager http address -> node id
         self.held_reduces: list[Pending] = []
         self.reruns: dict[str, Pending] = {}
         self.lost: set[str] = set()
@@ -152,6 +153,8 @@ class YarnTaskRunner(JobRunner):
             return None
         if attempt is None:
             raise JobKilledError("The ResourceManager no longer knows this application attempt")
+        if msg.get("type") == "done" and not msg.get("ok") and attempt.task.kind == "r":
+            self._fetch_failed(str(msg.get("error", "")))
         if msg.get("type") == "done":
             with self.lock:
                 if attempt.attempt_id in self.done_attempts:
@@ -219,7 +222,7 @@ class YarnTaskRunner(JobRunner):
                 asks, self.new_asks = self.new_asks, []
                 releases, self.releases = self.releases, []
             try:
-                resp = self.am.allocate(asks, releases, self._progress_value())
+                resp = self.am.allocate(asks, releases, self._progress_value(), sorted(self.lost))
             except Exception as e:  # noqa: BLE001
                 with self.lock:
                     self.new_asks = asks + self.new_asks
@@ -256,6 +259,14 @@ class YarnTaskRunner(JobRunner):
     def _assign(self, c: dict[str, Any]) -> None:
         node_host = c["node_id"].rsplit(":", 1)[0]
         with self.lock:
+            if c["node_id"] in self.lost:  # allocated before the RM heard of the blacklist
+                self.releases.append(c["container_id"])
+                for p in self.waiting:
+                    if p.priority == c.get("priority"):
+                        self.new_asks.append({"priority": p.priority, "resource": p.resource, "count": 1,
+                                              "hosts": [], "relaxLocality": True})
+                        break
+                return
             prio = c.get("priority")
             candidates = [p for p in self.waiting if p.priority == prio] or list(self.waiting)
             pick = next((p for p in candidates if node_host in p.hosts or c["node_id"] in p.hosts), None)
@@ -269,6 +280,7 @@ class YarnTaskRunner(JobRunner):
             self.by_attempt[aid] = c["container_id"]
             self.running[c["container_id"]] = (pick, c["node_http_address"])
             self.cnode[c["container_id"]] = c["node_id"]
+            self.nm_node[c["node_http_address"]] = c["node_id"]
         spec = self._container_spec(pick, c)
         try:
             self.am.start_container(c["node_http_address"], c["container_id"], self.user, c["resource"], spec)
@@ -323,12 +335,24 @@ class YarnTaskRunner(JobRunner):
         )
 
     # ------------------------------------------------------------------ lost nodes
+    def _fetch_failed(self, error: str) -> None:
+        """A reduce could not fetch from a NodeManager: its map outputs are produced again (as
+        Hadoop re-runs maps after fetch failures), before the RM even declares the node lost."""
+        import re
+
+        m = re.search(r"Failed to fetch from (\S+):", error)
+        node = self.nm_node.get(m.group(1)) if m else None
+        if node is not None and node not in self.lost:
+            self._node_lost(node)
+
     def _node_lost(self, node_id: str) -> None:
         run = self.step_run
         log.warning(f"Node {node_id} is lost: map outputs it held are produced again")
         if run is None or not run.reduces:
             return
         with self.lock:
+            if node_id in self.lost:
+                return
             self.lost.add(node_id)
             for t in run.maps:
                 if t.state != "SUCCEEDED" or not t.attempts or t.attempts[-1].result is None:

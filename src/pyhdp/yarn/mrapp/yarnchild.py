@@ -75,7 +75,8 @@ def fetch_map_outputs(desc: dict[str, Any], app_id: str, token: bytes, into: str
                 last = e
                 time.sleep(0.3 * (attempt + 1))
         else:
-            raise OSError(f"Shuffle Error: Exceeded MAX_FAILED_UNIQUE_FETCHES; bailing-out. ({last})")
+            raise OSError(f"Shuffle Error: Exceeded MAX_FAILED_UNIQUE_FETCHES; bailing-out. Failed to fetch from "
+                          f"{nm}: {last}")
         data = resp.body
         count = int(resp.headers.get("X-Map-Records", "0"))
         out = os.path.join(into, f"map_{i}.out")

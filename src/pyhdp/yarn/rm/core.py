@@ -107,6 +107,7 @@ class Attempt:
     new_containers: list[str] = dataclasses.field(default_factory=list)
     completed: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     lost_nodes: list[str] = dataclasses.field(default_factory=list)
+    blacklist: set[str] = dataclasses.field(default_factory=set)
 
 
 @dataclasses.dataclass
@@ -381,6 +382,7 @@ class RMCore:
             )
         app.progress = max(0.0, min(1.0, e.progress))
         a.last_heartbeat = e.now
+        a.blacklist.update(e.blacklist)
         for ask in e.asks:
             a.pending.append(dataclasses.replace(ask, resource=self.normalize(ask.resource)))
         out: list[ev.Instruction] = []

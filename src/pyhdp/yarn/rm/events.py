@@ -60,6 +60,8 @@ class Allocate(Event):
     asks: list[ResourceAsk] = dataclasses.field(default_factory=list)
     releases: list[str] = dataclasses.field(default_factory=list)
     progress: float = 0.0
+    #: nodes this attempt wants no more containers on (ResourceBlacklistRequest additions)
+    blacklist: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass

@@ -75,7 +75,8 @@ def _try_app(core: RMCore, app: App, q: Queue, nodes: list[Node], total: Resourc
     for ask in sorted(a.pending, key=lambda x: x.priority):
         if ask.count <= 0 or not _queue_room(q, ask.resource, total):
             continue
-        node = _pick_node(nodes, ask.resource, ask.hosts, ask.relax_locality)
+        usable = [n for n in nodes if n.node_id not in a.blacklist] if a.blacklist else nodes
+        node = _pick_node(usable, ask.resource, ask.hosts, ask.relax_locality)
         if node is None:
             continue
         c = core.allocate_container(app, node, ask.resource, ask.priority, False, now)

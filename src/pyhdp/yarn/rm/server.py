@@ -415,7 +415,7 @@ class ResourceManager:
             d = await self._am_call(request)
             asks = [ResourceAsk.from_json(a) for a in d.get("asks") or []]
             self.apply(ev.Allocate(now_ms(), d["attempt_id"], asks, d.get("releases") or [],
-                                   float(d.get("progress", 0.0))))
+                                   float(d.get("progress", 0.0)), d.get("blacklist") or []))
             return self._json(self.core.drain_allocation(d["attempt_id"]))
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
