@@ -16,6 +16,8 @@ import pytest
 
 from .minicluster import BIN, MiniYarn
 
+JOBS: list[subprocess.Popen] = []
+
 SLOW = """#!/bin/sh
 sleep {secs}
 cat
@@ -44,6 +46,11 @@ def mk(tmp_path):
         return c.start()
 
     yield make
+    for job in JOBS:  # a job client whose test failed must not outlive it
+        if job.poll() is None:
+            job.kill()
+            job.wait()
+    JOBS.clear()
     for c in made:
         c.stop()
 
@@ -73,7 +80,9 @@ def expected_uniq(d: Path) -> bytes:
 def start_job(c: MiniYarn, mapper: str, inp: Path, out: Path, *opts: str) -> subprocess.Popen:
     args = [str(BIN / "mapred"), "streaming", *opts, "-input", f"file://{inp}", "-output", f"file://{out}",
             "-mapper", mapper, "-reducer", "uniq -c"]
-    return subprocess.Popen(args, env=c.env, cwd=c.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    job = subprocess.Popen(args, env=c.env, cwd=c.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    JOBS.append(job)
+    return job
 
 
 def wait_app_id(c: MiniYarn, timeout: float = 30) -> str:

@@ -125,10 +125,19 @@ class YarnJobRunner:
         in_failure = False
         printed: set[str] = set()
         done: set[str] = set()
+        max_wait = conf.get_int("yarn.resourcemanager.connect.max-wait.ms", 900000) / 1000.0
+        unreachable_since = 0.0
         while True:
             try:
                 app = yc.app(app_id)
+                unreachable_since = 0.0
             except Exception as e:  # noqa: BLE001 - the RM may be restarting
+                now = time.monotonic()
+                unreachable_since = unreachable_since or now
+                if now - unreachable_since > max_wait:
+                    raise JobSubmissionError(
+                        f"Could not reach the ResourceManager at {yc.addr} for {max_wait:.0f} s while monitoring "
+                        f"{app_id}: {e}") from e
                 con.info("ipc.Client", f"Retrying connect to server: {yc.addr}: {e}")
                 time.sleep(max(poll, 1.0))
                 continue
