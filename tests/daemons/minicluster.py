@@ -161,7 +161,7 @@ class MiniCluster:
 
     def log(self, name: str) -> str:
         try:
-            return (self.root / f"{name}.log").read_text(errors="replace")[-4000:]
+            return (self.root / f"{name}.log").read_text(errors="replace")
         except OSError:
             return ""
 

@@ -298,3 +298,34 @@ def test_failed_volume_stops_the_datanode_and_blocks_move(cluster_factory):
     assert fs.cat("/v1.bin") == first
     for i in range(6):
         assert fs.cat(f"/v2_{i}.bin") == data
+
+
+def test_two_volumes_one_fails_within_tolerance(cluster_factory, tmp_path):
+    """A DataNode with two volumes and dfs.datanode.failed.volumes.tolerated=1 loses one: it keeps
+    running, reports the loss, and the lost replicas are copied back (up to 30 s)."""
+    c = cluster_factory(datanodes=0, start=False)
+    c.start_namenode()
+    vol_a, vol_b = tmp_path / "volA", tmp_path / "volB"
+    c.start_datanode(1, {"dfs.datanode.data.dir": f"{vol_a},{vol_b}", "dfs.datanode.failed.volumes.tolerated": 1})
+    c.start_datanode(2)
+    c.start_datanode(3)
+    c.wait_live(3, 30)
+    fs = c.fs()
+    data = os.urandom(200_000)
+    for i in range(4):
+        with fs.create(f"/vol/f{i}") as out:
+            out.write(data)
+    assert list(vol_a.rglob("finalized/subdir*/subdir*/blk_*")) and list(vol_b.rglob("finalized/subdir*/subdir*/blk_*"))
+    finalized = next(vol_b.rglob("current/finalized"))
+    finalized.rename(finalized.with_name("finalized.broken"))
+    finalized.write_text("broken")
+    for i in range(4, 8):  # the volume check runs when a write on the broken volume fails
+        with fs.create(f"/vol/f{i}") as out:
+            out.write(data)
+    wait_until(lambda: "Volume" in c.log("dn1") and "failed" in c.log("dn1"), 20, "the volume failure")
+    assert c.procs["dn1"].poll() is None  # within tolerance: still running
+    dn1 = f"127.0.0.1:{c.dn_ports[1][1]}"
+    wait_until(lambda: all(dn1 in n and len(set(n)) == 3 for i in range(8) for n in c.replicas(f"/vol/f{i}")), 30,
+               "the lost replicas to be copied back to the remaining volume")
+    for i in range(8):
+        assert fs.cat(f"/vol/f{i}") == data

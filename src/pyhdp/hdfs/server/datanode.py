@@ -1,7 +1,8 @@
 """The DataNode daemon: the block store of the standalone layout, served over HTTP.
 
-* Volume: the first ``dfs.datanode.data.dir`` (the embedded store's data dir by default, so
-  the first DataNode serves the standalone blocks unchanged), locked exclusively.
+* Volumes: every ``dfs.datanode.data.dir`` entry (:mod:`.volumes`; the embedded store's data dir
+  by default, so the first DataNode serves the standalone blocks unchanged), locked exclusively;
+  failed volumes are dropped up to ``dfs.datanode.failed.volumes.tolerated``.
 * NameNode protocol (signed with the cluster secret): register, heartbeats every
   ``dfs.heartbeat.interval`` with capacity figures, commands in the replies (``transfer``,
   ``invalidate``), full block reports (``dfs.blockreport.intervalMsec``) and incremental
@@ -39,7 +40,8 @@ class DataNode:
         from pyhdp.hdfs.server.common import advertised_ip, client_addr, nn_rpc_address
 
         self.conf = conf
-        self.data_dir = data_dirs(conf)[0]
+        self.data_dirs = data_dirs(conf)
+        self.data_dir = self.data_dirs[0]
         self.nn_addr = client_addr(nn_rpc_address(conf))
         self.http_address = conf.get_trimmed("dfs.datanode.http.address", "127.0.0.1:9864") or "127.0.0.1:9864"
         self.xfer_address = conf.get_trimmed("dfs.datanode.address", "127.0.0.1:9866") or "127.0.0.1:9866"
@@ -57,25 +59,32 @@ class DataNode:
         self.scan_period = (504 if hours == 0 else hours) * 3600.0
         self.scan_rate = conf.get_size("dfs.block.scanner.volume.bytes.per.second", 1048576)
         self.tolerated = conf.get_int("dfs.datanode.failed.volumes.tolerated", 0)
-        if self.tolerated < 0 or self.tolerated >= 1:  # one volume per DataNode
+        if self.tolerated < 0 or self.tolerated >= len(self.data_dirs):
             raise FsError(f"Invalid value configured for dfs.datanode.failed.volumes.tolerated - {self.tolerated}. "
-                          "Value configured is either less than 0 or >= to the number of configured volumes (1).")
+                          "Value configured is either less than 0 or >= to the number of configured volumes "
+                          f"({len(self.data_dirs)}).")
         self.stop_event: asyncio.Event | None = None
         self.failed_volume: str | None = None
-        os.makedirs(self.data_dir, exist_ok=True)
+        self.report_due = False
         perm = conf.get_trimmed("dfs.datanode.data.dir.perm", "700") or "700"
-        try:
-            os.chmod(self.data_dir, int(perm, 8))  # DataStorage: the volume is the DataNode user's alone
-        except (ValueError, OSError) as e:
-            raise FsError(f"Invalid dfs.datanode.data.dir.perm {perm} for {self.data_dir}: {e}", self.data_dir) from e
-        self.lock = StorageLock(self.data_dir)
-        if not self.lock.lock(exclusive=True, timeout=0.5):
-            owner = self.lock.owner_text()
-            raise FsError(f"Cannot lock storage {self.data_dir}. The directory is already locked"
-                          f"{' by ' + owner if owner else ''}.", self.data_dir)
-        self.lock.write_owner()
+        self.locks = []
+        for d in self.data_dirs:
+            os.makedirs(d, exist_ok=True)
+            try:
+                os.chmod(d, int(perm, 8))  # DataStorage: the volume is the DataNode user's alone
+            except (ValueError, OSError) as e:
+                raise FsError(f"Invalid dfs.datanode.data.dir.perm {perm} for {d}: {e}", d) from e
+            lock = StorageLock(d)
+            if not lock.lock(exclusive=True, timeout=0.5):
+                owner = lock.owner_text()
+                for held in self.locks:
+                    held.release()
+                raise FsError(f"Cannot lock storage {d}. The directory is already locked"
+                              f"{' by ' + owner if owner else ''}.", d)
+            lock.write_owner()
+            self.locks.append(lock)
         self.secret = auth.load_secret(conf)
-        self.blocks = None  # BlockStore, once the NameNode told the block pool
+        self.blocks = None  # VolumeSet, once the NameNode told the block pool
         self.uuid = ""
         self.writers: dict[int, object] = {}
         self.received: list[tuple[int, int, int]] = []
@@ -102,12 +111,16 @@ class DataNode:
             return data
 
     def _open_store(self, ident: dict) -> None:
-        from pyhdp.hdfs.datanode.blockstore import BlockStore
+        from pyhdp.hdfs.server.volumes import VolumeSet
 
         if self.blocks is None:
-            self.blocks = BlockStore(self.data_dir, ident["bpid"], ident["clusterId"], int(ident["namespaceId"]),
-                                     self.bpc)
+            self.blocks = VolumeSet(self.data_dirs, ident["bpid"], ident["clusterId"], int(ident["namespaceId"]),
+                                    self.bpc)
             self.uuid = self.blocks.datanode_uuid
+            for d, reason in self.blocks.failed.items():
+                log.error("Volume %s failed at start: %s", d, reason)
+            if len(self.blocks.failed) > self.tolerated:
+                self.volume_failed(f"{len(self.blocks.failed)} volume(s) failed at start")
 
     async def register(self) -> None:
         ident = await self.nn_post("/dn/register", {"uuid": ""})
@@ -126,7 +139,7 @@ class DataNode:
     def scan_replicas(self) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]], int]:
         """``(finalized, rbw, bytes used)`` from the volume's directories."""
         finalized, rbw, used = [], [], 0
-        for base, out in ((self.blocks.finalized, finalized), (self.blocks.rbw, rbw)):
+        for base, out in [(d, o) for v in self.blocks.volumes for d, o in ((v.finalized, finalized), (v.rbw, rbw))]:
             for root, _dirs, files in os.walk(base):
                 metas = {}
                 for name in files:
@@ -157,17 +170,31 @@ class DataNode:
         if out.get("reregister"):
             self.need_register = True
         self.last_report = time.monotonic()
+        self.report_due = False
         log.info("Sent a block report of %d replicas (%d being written)", len(finalized), len(rbw))
 
     def space(self) -> dict:
-        st = os.statvfs(self.data_dir)
-        capacity = st.f_blocks * st.f_frsize
-        avail = st.f_bavail * st.f_frsize
-        reserved = max(self.reserved, int(capacity * self.reserved_pct / 100))
-        remaining = max(0, avail - reserved)
-        non_dfs = max(0, capacity - self.dfs_used - avail)
-        return {"capacity": max(0, capacity - reserved), "dfsUsed": self.dfs_used, "remaining": remaining,
-                "nonDfsUsed": non_dfs, "reserved": reserved, "xceivers": self.xceivers}
+        """Capacity figures summed over the live volumes (each with its own reserve), as FsVolumeImpl."""
+        dirs = [v.data_dir for v in self.blocks.volumes] if self.blocks is not None else self.data_dirs
+        capacity = avail = reserved = remaining = 0
+        best = 0
+        for d in dirs:
+            try:
+                st = os.statvfs(d)
+            except OSError:
+                continue
+            cap = st.f_blocks * st.f_frsize
+            av = st.f_bavail * st.f_frsize
+            res = max(self.reserved, int(cap * self.reserved_pct / 100))
+            capacity += max(0, cap - res)
+            avail += av
+            reserved += res
+            remaining += max(0, av - res)
+            best = max(best, max(0, av - res))
+        non_dfs = max(0, capacity + reserved - self.dfs_used - avail)
+        return {"capacity": capacity, "dfsUsed": self.dfs_used, "remaining": remaining, "nonDfsUsed": non_dfs,
+                "reserved": reserved, "xceivers": self.xceivers, "maxVolumeRemaining": best,
+                "failedVolumes": len(self.blocks.failed) if self.blocks is not None else 0}
 
     async def heartbeat_loop(self, stop: asyncio.Event) -> None:
         self.last_report = time.monotonic()
@@ -191,7 +218,7 @@ class DataNode:
                         continue
                     for cmd in out.get("commands", []):
                         self.run_command(cmd)
-                if now - self.last_report >= self.report_interval:
+                if self.report_due or now - self.last_report >= self.report_interval:
                     await self.block_report()
                 delay = 0.0
             except Exception as e:  # noqa: BLE001 - keep trying: the NameNode may restart
@@ -217,37 +244,50 @@ class DataNode:
                 w.cancel()
 
     def check_volume(self, cause: BaseException | None = None) -> bool:
-        """``DatasetVolumeChecker``: after an I/O error, probe the volume (write, sync, delete a file in
-        its replica directories).  A failed volume beyond ``dfs.datanode.failed.volumes.tolerated``
-        stops the DataNode; the NameNode then sees it dead and copies its blocks elsewhere."""
+        """``DatasetVolumeChecker``: after an I/O error, probe every volume (write, sync, delete a file in
+        its replica directories).  Failed volumes are taken out (a block report tells the NameNode what
+        is gone); beyond ``dfs.datanode.failed.volumes.tolerated`` the DataNode stops, the NameNode sees
+        it dead and copies its blocks elsewhere."""
         import errno
 
         if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
             return True  # a full disk is not a failed one
         if self.blocks is None:
             return True
-        for d in (self.blocks.rbw, self.blocks.finalized):
-            probe = os.path.join(d, f".volume-check-{os.getpid()}")
-            try:
-                fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        ok = True
+        for v in list(self.blocks.volumes):
+            for d in (v.rbw, v.finalized):
+                probe = os.path.join(d, f".volume-check-{os.getpid()}")
                 try:
-                    os.write(fd, b"pyhdp")
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                os.unlink(probe)
-            except OSError as e:
-                self.volume_failed(f"{d}: {e.strerror or e}")
-                return False
-        return True
+                    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    try:
+                        os.write(fd, b"pyhdp")
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                    os.unlink(probe)
+                except OSError as e:
+                    log.error("Volume %s failed: %s: %s", v.data_dir, d, e.strerror or e)
+                    self.blocks.fail(v, f"{d}: {e.strerror or e}")
+                    ok = False
+                    break
+        if not ok:
+            if len(self.blocks.failed) > self.tolerated or not self.blocks.volumes:
+                self.volume_failed("; ".join(f"{k}: {r}" for k, r in self.blocks.failed.items()))
+            else:
+                self.report_due = True  # a full block report soon: the NameNode forgets the lost replicas
+                self.wake.set()
+        return ok
 
     def volume_failed(self, reason: str) -> None:
         if self.failed_volume is not None:
             return
         self.failed_volume = reason
-        log.error("Volume %s failed: %s", self.data_dir, reason)
-        log.error("Too many failed volumes - current valid volumes: 0, volumes configured: 1, volumes failed: 1, "
-                  "volume failures tolerated: %d. Shutting down the DataNode.", self.tolerated)
+        configured = len(self.data_dirs)
+        failed = len(self.blocks.failed) if self.blocks is not None else configured
+        log.error("Too many failed volumes - current valid volumes: %d, volumes configured: %d, volumes failed: "
+                  "%d, volume failures tolerated: %d. Shutting down the DataNode.", configured - failed, configured,
+                  failed, self.tolerated)
         if self.stop_event is not None:
             self.stop_event.set()
 
@@ -337,7 +377,8 @@ class DataNode:
                 w.close()
             except OSError:
                 pass
-        self.lock.release()
+        for lock in self.locks:
+            lock.release()
 
 
 def _version() -> str:

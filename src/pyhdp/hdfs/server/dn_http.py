@@ -59,6 +59,7 @@ def app(dn: DataNode):
 class Handlers:
     def __init__(self, dn: DataNode):
         self.dn = dn
+        self.locks: dict[int, asyncio.Lock] = {}
 
     def _store(self):
         if self.dn.blocks is None:
@@ -92,7 +93,7 @@ class Handlers:
                 data, meta = store.rbw_paths(bid, gs)
                 fdata, fmeta = store.finalized_paths(bid, gs)
                 if os.path.exists(data) and os.path.exists(meta) and os.path.getsize(data) >= offset:
-                    w = ReplicaWriter(store, bid, gs, data, meta, new=False)
+                    w = ReplicaWriter(store.locate(bid) or store.volumes[0], bid, gs, data, meta, new=False)
                     w.resume(offset)
                 elif os.path.exists(fdata) and os.path.exists(fmeta) and os.path.getsize(fdata) >= offset:
                     # the pipeline resends a last segment this node had already finalized
@@ -103,7 +104,7 @@ class Handlers:
         if w.length > offset:
             # a segment sent again after a pipeline failure: reopen the replica at the segment's offset
             w.close()
-            w = ReplicaWriter(store, bid, gs, w.data_path, w.meta_path, new=False)
+            w = ReplicaWriter(w.store, bid, gs, w.data_path, w.meta_path, new=False)
             w.resume(offset)
             self.dn.writers[bid] = w
         elif w.length < offset:
@@ -111,6 +112,23 @@ class Handlers:
         return w
 
     async def write(self, request):
+        """One segment of a block; requests for the same block are served one at a time (a segment
+        sent again after a pipeline failure waits for the first attempt to end)."""
+        try:
+            bid = _int(request.query, "bid")
+        except ValueError as e:
+            return error_response(e)
+        lock = self.locks.get(bid)
+        if lock is None:
+            lock = self.locks[bid] = asyncio.Lock()
+        try:
+            async with lock:
+                return await self._write(request)
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self.locks.pop(bid, None)
+
+    async def _write(self, request):
         from aiohttp import web
 
         dn = self.dn
@@ -128,7 +146,7 @@ class Handlers:
             auth.verify_block_token(dn.secret, self._store().bpid, bid, gs, "w", q.get("token"))
             size = request.content_length or 0
             space = dn.space()
-            if space["remaining"] < size + (1 << 20):
+            if space["maxVolumeRemaining"] < size + (1 << 20):
                 raise DiskFull(f"Out of space: The volume {dn.data_dir} has {space['remaining']} B available "
                                f"(dfs.datanode.du.reserved={space['reserved']}), less than the {size} B to write")
             w = self._writer(bid, gs, offset, old_gs)
@@ -152,20 +170,24 @@ class Handlers:
                    + (f"&old_gs={q.get('old_gs')}" if q.get("old_gs") else ""))
             forward = asyncio.create_task(self._forward(url, queue, size))
         content = request.content
+        received = 0
         try:
             aligned = w.length % bpc == 0
             while True:
                 try:
                     head = await content.readexactly(packets.HEADER.size)
                 except asyncio.IncompleteReadError as e:
-                    if e.partial:
-                        raise ChecksumError(f"Truncated packet stream for blk_{bid}_{gs}") from None
+                    if e.partial or (size and received != size):
+                        # the sender went away in the middle: nothing of this segment counts
+                        raise ChecksumError(f"Truncated packet stream for blk_{bid}_{gs}: {received + len(e.partial)}"
+                                            f" of {size} bytes") from None
                     break
                 (n,) = packets.HEADER.unpack(head)
                 if n > 1 << 26:
                     raise ValueError(f"Packet of {n} bytes is too large")
                 crcs = await content.readexactly(packets.crc_len(n, bpc))
                 data = await content.readexactly(n)
+                received += packets.HEADER.size + len(crcs) + n
                 packets.verify(data, crcs, bpc, f"blk_{bid}_{gs} from {request.remote}")
                 w.write(data, crcs if aligned and bpc == w.bpc else None)
                 aligned = w.length % bpc == 0
@@ -174,6 +196,7 @@ class Handlers:
                     queue.put_nowait(crcs)
                     queue.put_nowait(data)
             if final:
+                _seal(w)
                 w.finalize()
                 dn.writers.pop(bid, None)
                 dn.replica_done(bid, gs, w.length)
@@ -363,3 +386,12 @@ def _v() -> str:
     from pyhdp import __version__
 
     return __version__
+
+
+def _seal(w) -> None:
+    """A replica reopened at a length inside a chunk (``ReplicaWriter.resume``) has that chunk's CRC
+    dropped until more data comes; finalized with nothing more, the CRC must be written back."""
+    partial = getattr(w, "partial", b"")
+    if partial and not getattr(w, "_has_partial_crc", True):
+        os.write(w.mfd, ck.chunk_crcs(partial, w.bpc))
+        w._has_partial_crc = True
