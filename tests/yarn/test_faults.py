@@ -285,3 +285,35 @@ def test_lost_node_map_outputs_are_produced_again(mk, expiry):
     logs = c.run("yarn", "logs", "-applicationId", app, "-log_files", "stderr")
     assert re.search(r"WARN rm\.RMContainerAllocator: Node 127\.0\.0\.1:\d+ is lost: map outputs it held are "
                      r"produced again", logs.stdout), logs.stdout[-3000:]
+
+
+def _am_pid(app: str) -> int | None:
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            continue
+        if b"pyhdp.yarn.mrapp.am" in cmd and f"/{app}/" in cwd + "/":
+            return int(pid)
+    return None
+
+
+def test_am_killed_second_attempt_runs_the_job(mk):
+    c = mk(nodes=2)
+    inp = inputs(c.root, 3)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 3), inp, out)
+    app = wait_app_id(c)
+    wait_running_tasks(c, 2)
+    pid = _am_pid(app)
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    stdout, stderr = job.communicate(timeout=180)
+    assert job.returncode == 0, stderr + c.logs()
+    assert (out / "part-00000").read_bytes() == expected_uniq(inp)
+    atts = c.get(f"/ws/v1/cluster/apps/{app}/appattempts")["appAttempts"]["appAttempt"]
+    assert [a["appAttemptState"] for a in atts] == ["FAILED", "FINISHED"]
+    assert "exited with  exitCode: 137" in atts[0]["diagnosticsInfo"]
