@@ -317,3 +317,18 @@ def test_am_killed_second_attempt_runs_the_job(mk):
     atts = c.get(f"/ws/v1/cluster/apps/{app}/appattempts")["appAttempts"]["appAttempt"]
     assert [a["appAttemptState"] for a in atts] == ["FAILED", "FINISHED"]
     assert "exited with  exitCode: 137" in atts[0]["diagnosticsInfo"]
+
+
+def test_silent_task_times_out(mk):
+    c = mk(nodes=1)
+    inp = inputs(c.root, 1)
+    out = c.root / "out"
+    job = start_job(c, slow_mapper(c.root, 60), inp, out, "-D", "mapreduce.task.timeout=2000",
+                    "-D", "mapreduce.map.maxattempts=1")
+    stdout, stderr = job.communicate(timeout=120)
+    assert job.returncode != 0
+    assert re.search(r"AttemptID:attempt_\d+_\d+_m_000000_0 Timed out after 2 secs", stderr), stderr
+    deadline = time.time() + 15
+    while time.time() < deadline and [x for x in c.nm_containers(0) if x["state"] != "DONE"]:
+        time.sleep(0.2)
+    assert [x for x in c.nm_containers(0) if x["state"] != "DONE"] == []
