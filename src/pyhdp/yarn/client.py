@@ -159,3 +159,18 @@ class AMClient:
     def stop_container(self, nm_http: str, container_id: str) -> Any:
         return yrpc.call(nm_http, "POST", "/rpc/containers/stop", {"container_id": container_id},
                          key=self.token, app_id=self.app_id, timeout=10.0)
+
+
+def kill_job(conf: Any, job_id: str, user: str = "") -> bool:
+    """Kill the YARN application running MapReduce job ``job_<ts>_<n>`` through the RM (for
+    ``mapred job -kill`` of jobs whose history says ``runner: yarn``); True when the RM took it."""
+    from pyhdp.security import current_user
+    from pyhdp.yarn import ids
+
+    try:
+        app_id = ids.app_of_job(job_id)
+        ids.parse_app_id(app_id)
+    except ValueError:
+        return False
+    status, _state = YarnClient(conf).kill(app_id, user or current_user(conf))
+    return status in (200, 202)
