@@ -29,8 +29,14 @@ def site_xml(props: dict[str, str]) -> str:
 
 
 class MiniYarn:
-    def __init__(self, root: Path, env: dict[str, str], nodes: int = 2, node_mb: int = 2048,
-                 extra: dict[str, str] | None = None):
+    def __init__(
+        self,
+        root: Path,
+        env: dict[str, str],
+        nodes: int = 2,
+        node_mb: int = 2048,
+        extra: dict[str, str] | None = None,
+    ):
         self.root = root
         self.env = dict(env)
         self.rm_port = free_port()
@@ -79,8 +85,9 @@ class MiniYarn:
     def _spawn(self, args: list[str], conf_dir: Path, log: str) -> subprocess.Popen:
         env = dict(self.env, PYHDP_CONF_DIR=str(conf_dir), HADOOP_CONF_DIR=str(conf_dir))
         out = open(self.root / log, "ab")
-        return subprocess.Popen([str(BIN / "yarn"), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            [str(BIN / "yarn"), *args], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def start_rm(self) -> None:
         self.rm = self._spawn(["resourcemanager"], self.conf_dir, "rm.log")
@@ -99,12 +106,14 @@ class MiniYarn:
         port = self.nm_ports[i] if i < len(self.nm_ports) else free_port()
         d = self.root / f"nm{i}"
         props = dict(self.props)
-        props.update({
-            "yarn.nodemanager.webapp.address": f"127.0.0.1:{port}",
-            "yarn.nodemanager.address": f"127.0.0.1:{port + 10000 if port < 55000 else port - 10000}",
-            "yarn.nodemanager.local-dirs": str(d / "local"),
-            "yarn.nodemanager.log-dirs": str(d / "logs"),
-        })
+        props.update(
+            {
+                "yarn.nodemanager.webapp.address": f"127.0.0.1:{port}",
+                "yarn.nodemanager.address": f"127.0.0.1:{port + 10000 if port < 55000 else port - 10000}",
+                "yarn.nodemanager.local-dirs": str(d / "local"),
+                "yarn.nodemanager.log-dirs": str(d / "logs"),
+            }
+        )
         self.write_conf(d / "conf", props)
         p = self._spawn(["nodemanager"], d / "conf", f"nm{i}.log")
         if i < len(self.nm_ports):
@@ -161,13 +170,23 @@ class MiniYarn:
             out.append(f"==== {p.name}\n" + p.read_text(errors="replace")[-6000:])
         return "\n".join(out)
 
-    def run(self, prog: str, *args: str, timeout: float = 180, input: str | None = None
-            ) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / prog), *args], env=self.env, capture_output=True, text=True,
-                              timeout=timeout, cwd=self.root, input=input)
+    def run(
+        self, prog: str, *args: str, timeout: float = 180, input: str | None = None
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / prog), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.root,
+            input=input,
+        )
 
     def nm_containers(self, i: int) -> list[dict]:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.nm_ports[i]}/ws/v1/node/containers", timeout=10) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{self.nm_ports[i]}/ws/v1/node/containers", timeout=10
+        ) as r:
             data = json.loads(r.read() or b"null")
         return ((data or {}).get("containers") or {}).get("container") or []
 

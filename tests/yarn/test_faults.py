@@ -27,10 +27,18 @@ cat
 def make_cluster(tmp_path: Path, nodes: int = 2, node_mb: int = 2048, **extra: str) -> MiniYarn:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(home), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(home),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
     props = {"mapreduce.framework.name": "yarn"}
     props.update({k: v.replace("STORE", str(tmp_path / "rmstore")) for k, v in extra.items()})
     return MiniYarn(tmp_path / "yarn", env, nodes=nodes, node_mb=node_mb, extra=props)
@@ -78,9 +86,22 @@ def expected_uniq(d: Path) -> bytes:
 
 
 def start_job(c: MiniYarn, mapper: str, inp: Path, out: Path, *opts: str) -> subprocess.Popen:
-    args = [str(BIN / "mapred"), "streaming", *opts, "-input", f"file://{inp}", "-output", f"file://{out}",
-            "-mapper", mapper, "-reducer", "uniq -c"]
-    job = subprocess.Popen(args, env=c.env, cwd=c.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    args = [
+        str(BIN / "mapred"),
+        "streaming",
+        *opts,
+        "-input",
+        f"file://{inp}",
+        "-output",
+        f"file://{out}",
+        "-mapper",
+        mapper,
+        "-reducer",
+        "uniq -c",
+    ]
+    job = subprocess.Popen(
+        args, env=c.env, cwd=c.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     JOBS.append(job)
     return job
 
@@ -117,7 +138,9 @@ def test_kill_application_mid_job(mk, tmp_path):
     wait_running_tasks(c, 3)
     live = c.run("yarn", "logs", "-applicationId", app, "-log_files", "launch_container.sh")
     assert live.returncode == 0, live.stderr
-    assert len(re.findall(r"^LogAggregationType: LOCAL$", live.stdout, re.M)) == 4  # AM + 3 maps, while running
+    assert (
+        len(re.findall(r"^LogAggregationType: LOCAL$", live.stdout, re.M)) == 4
+    )  # AM + 3 maps, while running
     assert "export CONTAINER_ID=" in live.stdout
     r = c.run("yarn", "application", "-kill", app)
     assert r.returncode == 0, r.stderr
@@ -202,22 +225,40 @@ def test_task_over_memory_limit_is_killed(mk):
     c = mk(nodes=1, node_mb=2048)
     inp = inputs(c.root, 1)
     hog = c.root / "hog.py"
-    hog.write_text("import sys, time\nb = bytearray(400 << 20)\nfor i in range(0, len(b), 4096):\n    b[i] = 1\n"
-                   "time.sleep(20)\nsys.stdout.write(sys.stdin.read())\n")
+    hog.write_text(
+        "import sys, time\nb = bytearray(400 << 20)\nfor i in range(0, len(b), 4096):\n    b[i] = 1\n"
+        "time.sleep(20)\nsys.stdout.write(sys.stdin.read())\n"
+    )
     out = c.root / "out"
-    job = start_job(c, f"{sys.executable} {hog}", inp, out, "-D", "mapreduce.map.memory.mb=256",
-                    "-D", "mapreduce.map.maxattempts=1")
+    job = start_job(
+        c,
+        f"{sys.executable} {hog}",
+        inp,
+        out,
+        "-D",
+        "mapreduce.map.memory.mb=256",
+        "-D",
+        "mapreduce.map.maxattempts=1",
+    )
     stdout, stderr = job.communicate(timeout=120)
     assert job.returncode != 0
-    assert re.search(r"Container \[pid=\d+,containerID=container_\d+_\d+_01_\d+\] is running beyond physical "
-                     r"memory limits\. Current usage: [\d.]+ MB of 256 MB physical memory used", stderr), stderr
+    assert re.search(
+        r"Container \[pid=\d+,containerID=container_\d+_\d+_01_\d+\] is running beyond physical "
+        r"memory limits\. Current usage: [\d.]+ MB of 256 MB physical memory used",
+        stderr,
+    ), stderr
     assert "Killing container." in stderr
     assert "failed with state FAILED" in stderr
 
 
 def test_rm_killed_and_restarted_with_recovery(mk):
-    c = mk(nodes=2, **{"yarn.resourcemanager.recovery.enabled": "true",
-                       "yarn.resourcemanager.fs.state-store.uri": "STORE"})
+    c = mk(
+        nodes=2,
+        **{
+            "yarn.resourcemanager.recovery.enabled": "true",
+            "yarn.resourcemanager.fs.state-store.uri": "STORE",
+        },
+    )
     inp = inputs(c.root, 3)
     out = c.root / "out"
     job = start_job(c, slow_mapper(c.root, 3), inp, out)
@@ -245,7 +286,9 @@ printf '%s\\n' "$data"
 """
 
 
-@pytest.mark.parametrize("expiry", ["3000", "600000"], ids=["rm-declares-node-lost", "reducer-fetch-failures"])
+@pytest.mark.parametrize(
+    "expiry", ["3000", "600000"], ids=["rm-declares-node-lost", "reducer-fetch-failures"]
+)
 def test_lost_node_map_outputs_are_produced_again(mk, expiry):
     c = mk(nodes=3, node_mb=1024, **{"yarn.nm.liveness-monitor.expiry-interval-ms": expiry})
     inp = inputs(c.root, 5)
@@ -265,7 +308,11 @@ def test_lost_node_map_outputs_are_produced_again(mk, expiry):
             if c.nm_ports[i] == am_port:
                 continue
             cs = c.nm_containers(i)
-            done = [x for x in cs if x["state"] == "DONE" and x["exitCode"] == 0 and not x["id"].endswith("_000001")]
+            done = [
+                x
+                for x in cs
+                if x["state"] == "DONE" and x["exitCode"] == 0 and not x["id"].endswith("_000001")
+            ]
             if done and not [x for x in cs if x["state"] == "RUNNING"]:
                 victim = i
         time.sleep(0.1)
@@ -277,14 +324,18 @@ def test_lost_node_map_outputs_are_produced_again(mk, expiry):
     from itertools import groupby
 
     assert (out / "part-00000").read_bytes() == b"".join(
-        b"%7d %s\t\n" % (len(list(g)), k.encode()) for k, g in groupby(words))
+        b"%7d %s\t\n" % (len(list(g)), k.encode()) for k, g in groupby(words)
+    )
     if expiry == "600000":
         # the RM still counts the dead node as running: the job did not wait for it
         assert c.app(app)["finalStatus"] == "SUCCEEDED"
     assert c.wait_log_aggregation(app, timeout=10) in ("SUCCEEDED", "FAILED", "RUNNING")
     logs = c.run("yarn", "logs", "-applicationId", app, "-log_files", "stderr")
-    assert re.search(r"WARN rm\.RMContainerAllocator: Node 127\.0\.0\.1:\d+ is lost: map outputs it held are "
-                     r"produced again", logs.stdout), logs.stdout[-3000:]
+    assert re.search(
+        r"WARN rm\.RMContainerAllocator: Node 127\.0\.0\.1:\d+ is lost: map outputs it held are "
+        r"produced again",
+        logs.stdout,
+    ), logs.stdout[-3000:]
 
 
 def _am_pid(app: str) -> int | None:
@@ -323,8 +374,16 @@ def test_silent_task_times_out(mk):
     c = mk(nodes=1)
     inp = inputs(c.root, 1)
     out = c.root / "out"
-    job = start_job(c, slow_mapper(c.root, 60), inp, out, "-D", "mapreduce.task.timeout=2000",
-                    "-D", "mapreduce.map.maxattempts=1")
+    job = start_job(
+        c,
+        slow_mapper(c.root, 60),
+        inp,
+        out,
+        "-D",
+        "mapreduce.task.timeout=2000",
+        "-D",
+        "mapreduce.map.maxattempts=1",
+    )
     stdout, stderr = job.communicate(timeout=120)
     assert job.returncode != 0
     assert re.search(r"AttemptID:attempt_\d+_\d+_m_000000_0 Timed out after 2 secs", stderr), stderr

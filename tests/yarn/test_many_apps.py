@@ -19,12 +19,25 @@ from .minicluster import MiniYarn
 
 @pytest.fixture
 def cluster(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(tmp_path), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
-    c = MiniYarn(tmp_path / "y", env, nodes=2, node_mb=2048,
-                 extra={"yarn.scheduler.capacity.maximum-am-resource-percent": "1.0"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(tmp_path),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
+    c = MiniYarn(
+        tmp_path / "y",
+        env,
+        nodes=2,
+        node_mb=2048,
+        extra={"yarn.scheduler.capacity.maximum-am-resource-percent": "1.0"},
+    )
     try:
         yield c.start()
     finally:
@@ -33,16 +46,29 @@ def cluster(tmp_path):
 
 def submit(yc: YarnClient, cmd: str, name: str) -> str:
     app = yc.new_application()["application-id"]
-    yc.submit({"application-submission-context": {
-        "application-id": app, "application-name": name, "application-type": "YARN",
-        "am-container-spec": {"commands": {"command": cmd + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"}},
-        "resource": {"memory": 128, "vCores": 1}}}, "bob")
+    yc.submit(
+        {
+            "application-submission-context": {
+                "application-id": app,
+                "application-name": name,
+                "application-type": "YARN",
+                "am-container-spec": {
+                    "commands": {"command": cmd + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"}
+                },
+                "resource": {"memory": 128, "vCores": 1},
+            }
+        },
+        "bob",
+    )
     return app
 
 
 def test_hundred_concurrent_small_applications(cluster):
     yc = YarnClient(load_configuration(str(cluster.conf_dir)))
-    apps = [submit(yc, "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 0", f"small-{i}") for i in range(100)]
+    apps = [
+        submit(yc, "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 0", f"small-{i}")
+        for i in range(100)
+    ]
     assert len(set(apps)) == 100
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -59,9 +85,14 @@ def test_hundred_concurrent_small_applications(cluster):
 
 def test_distributed_shell(cluster):
     yc = YarnClient(load_configuration(str(cluster.conf_dir)))
-    ok = submit(yc, "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 3 --shell_command 'echo $CONTAINER_ID'",
-                "dshell")
-    bad = submit(yc, "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 2 --shell_command 'exit 3'", "bad")
+    ok = submit(
+        yc,
+        "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 3 --shell_command 'echo $CONTAINER_ID'",
+        "dshell",
+    )
+    bad = submit(
+        yc, "{{PYTHON}} -m pyhdp.yarn.apps.dshell --num_containers 2 --shell_command 'exit 3'", "bad"
+    )
     a = cluster.wait_app(ok)
     assert (a["state"], a["finalStatus"]) == ("FINISHED", "SUCCEEDED"), cluster.logs()
     b = cluster.wait_app(bad)
@@ -84,22 +115,47 @@ def test_containers_run_as_the_submitting_user(tmp_path):
         if d == Path(tempfile.gettempdir()):
             break
         d.chmod(d.stat().st_mode | 0o055)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(tmp_path), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
-    c = MiniYarn(tmp_path / "y", env, nodes=1, extra={
-        "yarn.nodemanager.container-executor.class":
-            "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(tmp_path),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
+    c = MiniYarn(
+        tmp_path / "y",
+        env,
+        nodes=1,
+        extra={
+            "yarn.nodemanager.container-executor.class": "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor"
+        },
+    )
     try:
         c.start()
         yc = YarnClient(load_configuration(str(c.conf_dir)))
         app = yc.new_application()["application-id"]
         # the AM itself is the probe (the test interpreter may live where 'nobody' cannot read it)
-        yc.submit({"application-submission-context": {
-            "application-id": app, "application-name": "whoami", "max-app-attempts": 1,
-            "am-container-spec": {"commands": {"command": "{ id -un; pwd; touch here; } 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"}},
-            "resource": {"memory": 128, "vCores": 1}}}, "nobody")
+        yc.submit(
+            {
+                "application-submission-context": {
+                    "application-id": app,
+                    "application-name": "whoami",
+                    "max-app-attempts": 1,
+                    "am-container-spec": {
+                        "commands": {
+                            "command": "{ id -un; pwd; touch here; } 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"
+                        }
+                    },
+                    "resource": {"memory": 128, "vCores": 1},
+                }
+            },
+            "nobody",
+        )
         a = c.wait_app(app)
         assert a["state"] == "FAILED"  # it never registered
         assert c.wait_log_aggregation(app) == "SUCCEEDED"

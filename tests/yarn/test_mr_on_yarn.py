@@ -22,10 +22,18 @@ def cluster(tmp_path_factory):
     root = tmp_path_factory.mktemp("yarn")
     home = root / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(home), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(home),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
     c = MiniYarn(root, env, nodes=2, extra={"mapreduce.framework.name": "yarn"})
     try:
         c.start()
@@ -52,13 +60,21 @@ def test_wordcount_on_yarn_equals_local(cluster: MiniYarn):
     r = cluster.run("yarn", "jar", JAR, "wordcount", f"file://{inp}", f"file://{cluster.root}/wc-yarn")
     assert r.returncode == 0, r.stderr + cluster.logs()
     app = app_id_of(r.stderr)
-    job = "job_" + app[len("application_"):]
+    job = "job_" + app[len("application_") :]
     assert f"The url to track the job: http://{cluster.web}/proxy/{app}/" in r.stderr
     assert f"Running job: {job}" in r.stderr
     assert "map 100% reduce 100%" in r.stderr and f"Job {job} completed successfully" in r.stderr
     assert re.search(r"Launched map tasks=2\b", r.stderr)
-    local = cluster.run("hadoop", "jar", JAR, "wordcount", "-D", "mapreduce.framework.name=local",
-                        f"file://{inp}", f"file://{cluster.root}/wc-local")
+    local = cluster.run(
+        "hadoop",
+        "jar",
+        JAR,
+        "wordcount",
+        "-D",
+        "mapreduce.framework.name=local",
+        f"file://{inp}",
+        f"file://{cluster.root}/wc-local",
+    )
     assert local.returncode == 0, local.stderr
     c = Counter(TEXT.split() + TEXT.upper().split())
     expected = b"".join(b"%s\t%d\n" % (w.encode(), c[w]) for w in sorted(c))
@@ -71,14 +87,26 @@ def test_wordcount_on_yarn_equals_local(cluster: MiniYarn):
     lst = cluster.run("yarn", "application", "-list", "-appStates", "FINISHED")
     assert lst.returncode == 0, lst.stderr
     lines = lst.stdout.splitlines()
-    assert lines[0].startswith("Total number of applications (application-types: [], states: [FINISHED] and tags: [])")
+    assert lines[0].startswith(
+        "Total number of applications (application-types: [], states: [FINISHED] and tags: [])"
+    )
     row = next(ln for ln in lines if app in ln).split("\t")
-    assert [f.strip() for f in row[:8]] == [app, "word count", "MAPREDUCE", row[3].strip(), "default", "FINISHED",
-                                            "SUCCEEDED", "100%"]
+    assert [f.strip() for f in row[:8]] == [
+        app,
+        "word count",
+        "MAPREDUCE",
+        row[3].strip(),
+        "default",
+        "FINISHED",
+        "SUCCEEDED",
+        "100%",
+    ]
     assert len(row[0]) == 30 or len(app) > 30
 
     st = cluster.run("yarn", "application", "-status", app)
-    assert st.returncode == 0 and "\tState : FINISHED" in st.stdout and "\tFinal-State : SUCCEEDED" in st.stdout
+    assert (
+        st.returncode == 0 and "\tState : FINISHED" in st.stdout and "\tFinal-State : SUCCEEDED" in st.stdout
+    )
     for _ in range(50):
         if cluster.app(app)["logAggregationStatus"] == "SUCCEEDED":
             break
@@ -92,9 +120,13 @@ def test_wordcount_on_yarn_equals_local(cluster: MiniYarn):
             break
         __import__("time").sleep(0.2)
     assert len(re.findall(r"^LogType:stderr$", logs.stdout, re.M)) == 4, logs  # AM + 2 maps + 1 reduce
-    am_container = f"container_{app[len('application_'):]}_01_000001"
-    assert re.search(rf"Container: {am_container} on 127\.0\.0\.1_\d+\nLogAggregationType: AGGREGATED\n=+\n", logs.stdout)
-    only = cluster.run("yarn", "logs", "-applicationId", app, "-containerId", am_container, "-log_files", "stderr")
+    am_container = f"container_{app[len('application_') :]}_01_000001"
+    assert re.search(
+        rf"Container: {am_container} on 127\.0\.0\.1_\d+\nLogAggregationType: AGGREGATED\n=+\n", logs.stdout
+    )
+    only = cluster.run(
+        "yarn", "logs", "-applicationId", app, "-containerId", am_container, "-log_files", "stderr"
+    )
     assert len(re.findall(r"^LogType:", only.stdout, re.M)) == 1 and "Job " + job in only.stdout
 
     nodes = cluster.run("yarn", "node", "-list")
@@ -107,8 +139,22 @@ def test_streaming_on_yarn_equals_local(cluster: MiniYarn):
     outs = {}
     for fw in ("yarn", "local"):
         out = cluster.root / f"st-{fw}"
-        r = cluster.run("mapred", "streaming", "-D", f"mapreduce.framework.name={fw}", "-D", "mapreduce.job.reduces=2",
-                        "-input", f"file://{inp}", "-output", f"file://{out}", "-mapper", "cat", "-reducer", "uniq -c")
+        r = cluster.run(
+            "mapred",
+            "streaming",
+            "-D",
+            f"mapreduce.framework.name={fw}",
+            "-D",
+            "mapreduce.job.reduces=2",
+            "-input",
+            f"file://{inp}",
+            "-output",
+            f"file://{out}",
+            "-mapper",
+            "cat",
+            "-reducer",
+            "uniq -c",
+        )
         assert r.returncode == 0, r.stderr + cluster.logs()
         outs[fw] = [p.read_bytes() for p in sorted(out.glob("part-*"))]
         if fw == "yarn":
@@ -121,8 +167,17 @@ def test_multi_step_grep_and_pi_on_yarn(cluster: MiniYarn):
     inp.write_text("dfs.a dfs.b\ndfs.a x\n" * 20 + "nothing\n")
     res = {}
     for fw in ("yarn", "local"):
-        r = cluster.run("hadoop", "jar", JAR, "grep", "-D", f"mapreduce.framework.name={fw}", f"file://{inp}",
-                        f"file://{cluster.root}/grep-{fw}", r"dfs\.[a-z]")
+        r = cluster.run(
+            "hadoop",
+            "jar",
+            JAR,
+            "grep",
+            "-D",
+            f"mapreduce.framework.name={fw}",
+            f"file://{inp}",
+            f"file://{cluster.root}/grep-{fw}",
+            r"dfs\.[a-z]",
+        )
         assert r.returncode == 0, r.stderr + cluster.logs()
         res[fw] = parts(cluster.root / f"grep-{fw}")
     assert res["yarn"] == res["local"] == b"40\tdfs.a\n20\tdfs.b\n"

@@ -13,14 +13,31 @@ from .minicluster import MiniYarn
 
 
 def test_wordcount_with_hdfs_default_fs(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(tmp_path), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
-    c = MiniYarn(tmp_path / "y", env, nodes=2, extra={
-        "mapreduce.framework.name": "yarn", "fs.defaultFS": "hdfs://localhost:9000",
-        "yarn.nodemanager.remote-app-log-dir": "/tmp/logs", "yarn.app.mapreduce.am.staging-dir": "/tmp/hadoop-yarn/staging",
-        "mapreduce.jobhistory.done-dir": "/history/done", "mapreduce.jobhistory.intermediate-done-dir": "/history/tmp"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(tmp_path),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
+    c = MiniYarn(
+        tmp_path / "y",
+        env,
+        nodes=2,
+        extra={
+            "mapreduce.framework.name": "yarn",
+            "fs.defaultFS": "hdfs://localhost:9000",
+            "yarn.nodemanager.remote-app-log-dir": "/tmp/logs",
+            "yarn.app.mapreduce.am.staging-dir": "/tmp/hadoop-yarn/staging",
+            "mapreduce.jobhistory.done-dir": "/history/done",
+            "mapreduce.jobhistory.intermediate-done-dir": "/history/tmp",
+        },
+    )
     try:
         c.start()
         (c.root / "in.txt").write_text("a b a\nc a\n" * 100)
@@ -30,7 +47,7 @@ def test_wordcount_with_hdfs_default_fs(tmp_path):
         assert r.returncode == 0, r.stderr + c.logs()
         assert c.run("hdfs", "dfs", "-cat", "out/part-r-00000").stdout == "a\t300\nb\t100\nc\t100\n"
         app = re.search(r"Submitted application (\S+)", r.stderr).group(1)
-        job = "job_" + app[len("application_"):]
+        job = "job_" + app[len("application_") :]
         st = c.run("mapred", "job", "-status", job)
         assert st.returncode == 0 and "Job state: SUCCEEDED" in st.stdout
         for _ in range(50):

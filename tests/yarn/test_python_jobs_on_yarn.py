@@ -23,10 +23,18 @@ CORPUS = ["the quick brown fox", "jumps over the lazy dog", "", "the end  of   t
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     root = tmp_path_factory.mktemp("pyjobs")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(root), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(root),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
     c = MiniYarn(root / "y", env, nodes=2, extra={"mapreduce.framework.name": "yarn"})
     try:
         yield c.start()
@@ -55,7 +63,10 @@ def test_multi_step_with_shipped_file(cluster, tmp_path):
     stop = tmp_path / "stop.txt"
     stop.write_text("the of\n")
     out = tmp_path / "out"
-    code, err = run(cluster, tmp_path, """
+    code, err = run(
+        cluster,
+        tmp_path,
+        """
         from pyhdp.mapreduce.job import Job, MRStep
 
         class TopWord(Job):
@@ -78,7 +89,9 @@ def test_multi_step_with_shipped_file(cluster, tmp_path):
 
             def top(self, w, counts):
                 yield w, [sum(counts), w]
-    """, [src, out, "--files", str(stop)])
+    """,
+        [src, out, "--files", str(stop)],
+    )
     assert code == 0, err + cluster.logs()
     assert err.count("Submitted application application_") == 1 and err.count("completed successfully") == 2
     got = {json.loads(k): json.loads(v) for k, v in (ln.split("\t") for ln in read_output(out))}
@@ -90,7 +103,10 @@ def test_failing_task_traceback_on_yarn(cluster, tmp_path):
     src = tmp_path / "in.txt"
     src.write_text("1\n2\n0\n4\n")
     out = tmp_path / "out"
-    code, err = run(cluster, tmp_path, """
+    code, err = run(
+        cluster,
+        tmp_path,
+        """
         from pyhdp.mapreduce.job import Job
 
         class Div(Job):
@@ -99,7 +115,10 @@ def test_failing_task_traceback_on_yarn(cluster, tmp_path):
 
             def reducer(self, k, vs):
                 yield k, sum(vs)
-    """, [src, out], mapreduce_map_maxattempts="2")
+    """,
+        [src, out],
+        mapreduce_map_maxattempts="2",
+    )
     assert code == 1
     assert err.count("Status : FAILED") == 2, err
     assert "_m_000000_0" in err and "_m_000000_1" in err

@@ -108,8 +108,11 @@ def test_lost_node_reports_containers_and_reschedules_am():
     relaunch = [i for i in out if isinstance(i, ev.LaunchContainer)]
     assert relaunch and relaunch[0].node_id == survivor
     assert relaunch[0].container_id.endswith("_02_" + relaunch[0].container_id[-6:])
-    assert all(c2.state == "COMPLETED" for c2 in a.containers.values() if c2.container_id in
-               {x["container_id"] for x in alloc} and c2.node_id == node)
+    assert all(
+        c2.state == "COMPLETED"
+        for c2 in a.containers.values()
+        if c2.container_id in {x["container_id"] for x in alloc} and c2.node_id == node
+    )
     c.validate_state()
 
 
@@ -134,8 +137,20 @@ def test_am_failure_exhausts_attempts():
     app, out = submit(c)
     for n in (1, 2):
         launch = [i for i in out if isinstance(i, ev.LaunchContainer)][-1]
-        out = c.handle(ev.NodeHeartbeat(10 * n, launch.node_id, [
-            {"container_id": launch.container_id, "state": "COMPLETE", "exit_status": 1, "diagnostics": "boom"}]))
+        out = c.handle(
+            ev.NodeHeartbeat(
+                10 * n,
+                launch.node_id,
+                [
+                    {
+                        "container_id": launch.container_id,
+                        "state": "COMPLETE",
+                        "exit_status": 1,
+                        "diagnostics": "boom",
+                    }
+                ],
+            )
+        )
     a = c.apps[app]
     assert (a.state, a.final_status) == ("FAILED", "FAILED")
     assert a.diagnostics.startswith(f"Application {app} failed 2 times due to AM Container for")
@@ -174,8 +189,9 @@ def _queue_conf(**kv) -> Configuration:
 
 
 def test_queue_capacities_and_max_capacity():
-    conf = _queue_conf(root__queues="a,b", root__a__capacity="75", root__b__capacity="25",
-                       root__b__maximum___capacity="25")
+    conf = _queue_conf(
+        root__queues="a,b", root__a__capacity="75", root__b__capacity="25", root__b__maximum___capacity="25"
+    )
     conf.set("yarn.scheduler.capacity.root.b.maximum-capacity", "25")
     conf.set("yarn.scheduler.capacity.maximum-am-resource-percent", "1.0")
     root = build_queues(conf)
@@ -255,7 +271,10 @@ def test_blacklisted_nodes_get_no_containers():
     app, out = submit(c)
     attempt, _cid, am_node = start_am(c, app, out)
     other = "host1:4545" if am_node == "host0:4545" else "host0:4545"
-    c.handle(ev.Allocate(3, attempt, [ResourceAsk(20, Resource(512, 1), 3, (other.split(":")[0],))],
-                         blacklist=[other]))
+    c.handle(
+        ev.Allocate(
+            3, attempt, [ResourceAsk(20, Resource(512, 1), 3, (other.split(":")[0],))], blacklist=[other]
+        )
+    )
     got = c.drain_allocation(attempt)["allocated"]
     assert [g["node_id"] for g in got] == [am_node] * 3

@@ -25,10 +25,18 @@ def cluster(tmp_path_factory):
     root = tmp_path_factory.mktemp("yarnrest")
     home = root / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))}
-    env.update({"HOME": str(home), "PYHDP_PYTHON": sys.executable,
-                "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HADOOP_", "PYHDP_", "YARN_", "HDFS_", "MAPRED_"))
+    }
+    env.update(
+        {
+            "HOME": str(home),
+            "PYHDP_PYTHON": sys.executable,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        }
+    )
     c = MiniYarn(root, env, nodes=2)
     try:
         c.start()
@@ -46,19 +54,32 @@ def yc(cluster):
 def sleeper(cluster, yc):
     """An application whose AM container only sleeps (never registers: stays ACCEPTED)."""
     app = yc.new_application()["application-id"]
-    yc.submit({"application-submission-context": {
-        "application-id": app, "application-name": "sleeper", "application-type": "YARN",
-        "am-container-spec": {"commands": {"command": "sleep 60"}}, "resource": {"memory": 256, "vCores": 1}}},
-        "alice")
+    yc.submit(
+        {
+            "application-submission-context": {
+                "application-id": app,
+                "application-name": "sleeper",
+                "application-type": "YARN",
+                "am-container-spec": {"commands": {"command": "sleep 60"}},
+                "resource": {"memory": 256, "vCores": 1},
+            }
+        },
+        "alice",
+    )
     deadline = time.time() + 20
-    while time.time() < deadline and not any(x["id"].endswith("_000001") and x["state"] == "RUNNING"
-                                             for i in range(2) for x in cluster.nm_containers(i)):
+    while time.time() < deadline and not any(
+        x["id"].endswith("_000001") and x["state"] == "RUNNING"
+        for i in range(2)
+        for x in cluster.nm_containers(i)
+    ):
         time.sleep(0.1)
     return app
 
 
 def http(cluster, method, path, body=None, headers=None):
-    req = urllib.request.Request(f"http://{cluster.web}{path}", data=body, method=method, headers=headers or {})
+    req = urllib.request.Request(
+        f"http://{cluster.web}{path}", data=body, method=method, headers=headers or {}
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, json.loads(r.read() or b"null")
@@ -95,11 +116,17 @@ def test_outsiders_are_refused(cluster, yc, sleeper):
     # unsigned: no new application, no kill, no NM registration
     assert http(cluster, "POST", "/ws/v1/cluster/apps/new-application")[0] == 403
     body = json.dumps({"state": "KILLED"}).encode()
-    assert http(cluster, "PUT", f"/ws/v1/cluster/apps/{sleeper}/state", body,
-                {"Content-Type": "application/json"})[0] == 403
+    assert (
+        http(
+            cluster, "PUT", f"/ws/v1/cluster/apps/{sleeper}/state", body, {"Content-Type": "application/json"}
+        )[0]
+        == 403
+    )
     forged = sign_request(b"x" * 32, "PUT", f"/ws/v1/cluster/apps/{sleeper}/state", body)
-    assert http(cluster, "PUT", f"/ws/v1/cluster/apps/{sleeper}/state", body,
-                {"X-Pyhdp-Signature": forged})[0] == 403
+    assert (
+        http(cluster, "PUT", f"/ws/v1/cluster/apps/{sleeper}/state", body, {"X-Pyhdp-Signature": forged})[0]
+        == 403
+    )
     reg = json.dumps({"node_id": "evil:1", "http_address": "evil:2", "resource": {"memory": 1}}).encode()
     assert http(cluster, "POST", "/rpc/nm/register", reg)[0] == 403
     # a container start on a NodeManager with another application's token
@@ -107,9 +134,14 @@ def test_outsiders_are_refused(cluster, yc, sleeper):
     other = "application_1_0009"
     token = yrpc.app_token(yc.secret, other)
     with pytest.raises(yrpc.RpcError) as e:
-        yrpc.call(nm, "POST", "/rpc/containers/start", {"container_id": f"container_{sleeper[12:]}_01_000099",
-                                                         "spec": {"commands": "touch /tmp/pwned"}},
-                  key=token, app_id=other)
+        yrpc.call(
+            nm,
+            "POST",
+            "/rpc/containers/start",
+            {"container_id": f"container_{sleeper[12:]}_01_000099", "spec": {"commands": "touch /tmp/pwned"}},
+            key=token,
+            app_id=other,
+        )
     assert e.value.status == 403
     # the shuffle: no token, or another application's token
     q = f"/mapOutput?app={sleeper}&path=/etc/passwd&reduce=0"
@@ -124,23 +156,37 @@ def test_outsiders_are_refused(cluster, yc, sleeper):
 def test_yarn_commands(cluster, sleeper):
     r = cluster.run("yarn", "application", "-list")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("Total number of applications (application-types: [], states: "
-                               "[SUBMITTED, ACCEPTED, RUNNING] and tags: []):1\n")
+    assert r.stdout.startswith(
+        "Total number of applications (application-types: [], states: "
+        "[SUBMITTED, ACCEPTED, RUNNING] and tags: []):1\n"
+    )
     assert "Connecting to ResourceManager at /" + cluster.web in r.stderr
     row = r.stdout.splitlines()[2]
     assert row == "%30s\t%20s\t%20s\t%10s\t%10s\t%18s\t%18s\t%15s\t%35s" % (  # noqa: UP031 - the Java pattern
-        sleeper, "sleeper", "YARN", "alice", "default", "ACCEPTED", "UNDEFINED", "0%", "N/A")
+        sleeper,
+        "sleeper",
+        "YARN",
+        "alice",
+        "default",
+        "ACCEPTED",
+        "UNDEFINED",
+        "0%",
+        "N/A",
+    )
     bad = cluster.run("yarn", "application", "-list", "-appStates", "NOPE")
     assert bad.returncode == 255 and "The application state  NOPE is invalid." in bad.stdout
     missing = cluster.run("yarn", "application", "-status", "application_1_0042")
     assert missing.returncode == 255
-    assert "Application with id 'application_1_0042' doesn't exist in RM or Timeline Server." in missing.stderr
+    assert (
+        "Application with id 'application_1_0042' doesn't exist in RM or Timeline Server." in missing.stderr
+    )
     st = cluster.run("yarn", "application", "-status", sleeper)
     assert "\tState : ACCEPTED" in st.stdout and "\tUser : alice" in st.stdout
     q = cluster.run("yarn", "queue", "-status", "default")
     assert q.returncode == 0 and "Queue Name : default\n\tState : RUNNING\n\tCapacity : 100.00%\n" in q.stdout
     assert cluster.run("yarn", "queue", "-status", "nope").stdout == (
-        "Cannot get queue from RM by queueName = nope, please check.\n")
+        "Cannot get queue from RM by queueName = nope, please check.\n"
+    )
     nodes = cluster.run("yarn", "node", "-list", "-all")
     assert nodes.stdout.startswith("Total Nodes:2\n")
     node_id = nodes.stdout.splitlines()[2].split("\t")[0].strip()
@@ -149,7 +195,7 @@ def test_yarn_commands(cluster, sleeper):
     att = sleeper.replace("application_", "appattempt_") + "_000001"
     cl = cluster.run("yarn", "container", "-list", att)
     assert cl.stdout.startswith("Total number of containers :1\n")
-    assert f"container_{sleeper[len('application_'):]}_01_000001" in cl.stdout
+    assert f"container_{sleeper[len('application_') :]}_01_000001" in cl.stdout
     al = cluster.run("yarn", "applicationattempt", "-list", sleeper)
     assert al.stdout.startswith("Total number of application attempts :1\n") and att in al.stdout
     mv = cluster.run("yarn", "application", "-movetoqueue", sleeper, "-queue", "nope")
@@ -162,9 +208,15 @@ def test_kill_through_rest_then_again(cluster, yc, sleeper):
     code, state = yc.kill(sleeper)
     assert code == 202 and state in ("ACCEPTED", "KILLED")
     a = cluster.wait_app(sleeper)
-    assert (a["state"], a["finalStatus"], a["diagnostics"]) == ("KILLED", "KILLED", "Application killed by user.")
+    assert (a["state"], a["finalStatus"], a["diagnostics"]) == (
+        "KILLED",
+        "KILLED",
+        "Application killed by user.",
+    )
     assert yc.kill(sleeper) == (200, "KILLED")
     deadline = time.time() + 10
-    while time.time() < deadline and any(x["state"] != "DONE" for i in range(2) for x in cluster.nm_containers(i)):
+    while time.time() < deadline and any(
+        x["state"] != "DONE" for i in range(2) for x in cluster.nm_containers(i)
+    ):
         time.sleep(0.1)
     assert all(x["state"] == "DONE" for i in range(2) for x in cluster.nm_containers(i))

@@ -61,18 +61,27 @@ class YarnClient:
 
         body = json.dumps(context).encode()
         path = "/ws/v1/cluster/apps?" + urlencode({"user.name": user})
-        resp = httpclient.request(self.addr, "POST", path, body, {
-            "Content-Type": "application/json", HEADER: sign_request(self.secret, "POST", path, body)},
-            timeout=30.0)
+        resp = httpclient.request(
+            self.addr,
+            "POST",
+            path,
+            body,
+            {"Content-Type": "application/json", HEADER: sign_request(self.secret, "POST", path, body)},
+            timeout=30.0,
+        )
         if resp.status == 403:
             try:
                 msg = json.loads(resp.body)["RemoteException"]["message"]
             except (ValueError, KeyError):
                 msg = resp.body.decode(errors="replace")
-            raise YarnError(f"Failed to submit {context['application-submission-context']['application-id']} to "
-                            f"YARN : {msg}")
+            raise YarnError(
+                f"Failed to submit {context['application-submission-context']['application-id']} to "
+                f"YARN : {msg}"
+            )
         if resp.status != 202:
-            raise YarnError(f"Failed to submit application: HTTP {resp.status} {resp.body.decode(errors='replace')}")
+            raise YarnError(
+                f"Failed to submit application: HTTP {resp.status} {resp.body.decode(errors='replace')}"
+            )
 
     def app(self, app_id: str) -> dict[str, Any]:
         return self.get(f"/ws/v1/cluster/apps/{quote(app_id)}")["app"]
@@ -97,9 +106,14 @@ class YarnClient:
 
         path = f"/ws/v1/cluster/apps/{quote(app_id)}/state?" + urlencode({"user.name": user})
         body = json.dumps({"state": "KILLED"}).encode()
-        resp = httpclient.request(self.addr, "PUT", path, body, {
-            "Content-Type": "application/json", HEADER: sign_request(self.secret, "PUT", path, body)},
-            timeout=30.0)
+        resp = httpclient.request(
+            self.addr,
+            "PUT",
+            path,
+            body,
+            {"Content-Type": "application/json", HEADER: sign_request(self.secret, "PUT", path, body)},
+            timeout=30.0,
+        )
         try:
             return resp.status, json.loads(resp.body).get("state", "")
         except ValueError:
@@ -139,26 +153,51 @@ class AMClient:
         return yrpc.call(self.rm, "POST", path, payload, key=self.token, app_id=self.app_id)
 
     def register(self, host: str, rpc_port: int, tracking_url: str) -> Any:
-        return self._rm("/rpc/am/register", {"host": host, "rpc_port": rpc_port, "tracking_url": tracking_url})
+        return self._rm(
+            "/rpc/am/register", {"host": host, "rpc_port": rpc_port, "tracking_url": tracking_url}
+        )
 
-    def allocate(self, asks: list[dict[str, Any]], releases: list[str], progress: float,
-                 blacklist: list[str] | None = None) -> dict[str, Any]:
-        return self._rm("/rpc/am/allocate", {"asks": asks, "releases": releases, "progress": progress,
-                                             "blacklist": blacklist or []})
+    def allocate(
+        self,
+        asks: list[dict[str, Any]],
+        releases: list[str],
+        progress: float,
+        blacklist: list[str] | None = None,
+    ) -> dict[str, Any]:
+        return self._rm(
+            "/rpc/am/allocate",
+            {"asks": asks, "releases": releases, "progress": progress, "blacklist": blacklist or []},
+        )
 
     def finish(self, final_status: str, diagnostics: str = "", tracking_url: str = "") -> Any:
-        return self._rm("/rpc/am/finish", {"final_status": final_status, "diagnostics": diagnostics,
-                                           "tracking_url": tracking_url})
+        return self._rm(
+            "/rpc/am/finish",
+            {"final_status": final_status, "diagnostics": diagnostics, "tracking_url": tracking_url},
+        )
 
-    def start_container(self, nm_http: str, container_id: str, user: str, resource: dict[str, Any],
-                        spec: dict[str, Any]) -> Any:
-        return yrpc.call(nm_http, "POST", "/rpc/containers/start",
-                         {"container_id": container_id, "user": user, "resource": resource, "spec": spec},
-                         key=self.token, app_id=self.app_id, timeout=60.0)
+    def start_container(
+        self, nm_http: str, container_id: str, user: str, resource: dict[str, Any], spec: dict[str, Any]
+    ) -> Any:
+        return yrpc.call(
+            nm_http,
+            "POST",
+            "/rpc/containers/start",
+            {"container_id": container_id, "user": user, "resource": resource, "spec": spec},
+            key=self.token,
+            app_id=self.app_id,
+            timeout=60.0,
+        )
 
     def stop_container(self, nm_http: str, container_id: str) -> Any:
-        return yrpc.call(nm_http, "POST", "/rpc/containers/stop", {"container_id": container_id},
-                         key=self.token, app_id=self.app_id, timeout=10.0)
+        return yrpc.call(
+            nm_http,
+            "POST",
+            "/rpc/containers/stop",
+            {"container_id": container_id},
+            key=self.token,
+            app_id=self.app_id,
+            timeout=10.0,
+        )
 
 
 def kill_job(conf: Any, job_id: str, user: str = "") -> bool:

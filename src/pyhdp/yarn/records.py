@@ -8,7 +8,16 @@ from typing import Any
 APP_STATES = ("NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED")
 FINAL_STATES = ("FINISHED", "FAILED", "KILLED")
 FINAL_STATUSES = ("UNDEFINED", "SUCCEEDED", "FAILED", "KILLED")
-NODE_STATES = ("NEW", "RUNNING", "UNHEALTHY", "DECOMMISSIONED", "LOST", "REBOOTED", "DECOMMISSIONING", "SHUTDOWN")
+NODE_STATES = (
+    "NEW",
+    "RUNNING",
+    "UNHEALTHY",
+    "DECOMMISSIONED",
+    "LOST",
+    "REBOOTED",
+    "DECOMMISSIONING",
+    "SHUTDOWN",
+)
 
 # ContainerExitStatus
 EXIT_SUCCESS = 0
@@ -43,7 +52,9 @@ class Resource:
     @classmethod
     def from_json(cls, d: dict[str, Any] | None) -> Resource:
         d = d or {}
-        return cls(int(d.get("memory", d.get("memory-mb", 0)) or 0), int(d.get("vCores", d.get("vcores", 1)) or 0))
+        return cls(
+            int(d.get("memory", d.get("memory-mb", 0)) or 0), int(d.get("vCores", d.get("vcores", 1)) or 0)
+        )
 
     def __str__(self) -> str:
         return f"<memory:{self.memory}, vCores:{self.vcores}>"

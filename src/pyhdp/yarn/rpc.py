@@ -35,8 +35,9 @@ def key_for(secret: bytes, app_id: str | None) -> bytes:
     return app_token(secret, app_id) if app_id else secret
 
 
-def verify(secret: bytes, method: str, path_qs: str, body: bytes, headers: Any,
-           app_id: str | None = None) -> None:
+def verify(
+    secret: bytes, method: str, path_qs: str, body: bytes, headers: Any, app_id: str | None = None
+) -> None:
     """Accept the cluster secret, or the token of ``app_id`` when the caller names that app."""
     sig = headers.get(HEADER)
     claimed = headers.get(APP_HEADER)
@@ -48,8 +49,16 @@ def verify(secret: bytes, method: str, path_qs: str, body: bytes, headers: Any,
     verify_request(secret, method, path_qs, body, sig)
 
 
-def call(addr: str, method: str, path: str, payload: Any = None, *, key: bytes | None = None,
-         app_id: str | None = None, timeout: float = 30.0) -> Any:
+def call(
+    addr: str,
+    method: str,
+    path: str,
+    payload: Any = None,
+    *,
+    key: bytes | None = None,
+    app_id: str | None = None,
+    timeout: float = 30.0,
+) -> Any:
     """One signed JSON request; returns the decoded answer, raises :class:`RpcError`."""
     from pyhdp.net import httpclient
 
@@ -76,11 +85,13 @@ def call(addr: str, method: str, path: str, payload: Any = None, *, key: bytes |
 
 
 def remote_exception(exception: str, message: str, java_class: str = "") -> dict[str, Any]:
-    return {"RemoteException": {
-        "exception": exception,
-        "message": message,
-        "javaClassName": java_class or f"org.apache.hadoop.yarn.webapp.{exception}",
-    }}
+    return {
+        "RemoteException": {
+            "exception": exception,
+            "message": message,
+            "javaClassName": java_class or f"org.apache.hadoop.yarn.webapp.{exception}",
+        }
+    }
 
 
 def verify_token(token: bytes, method: str, path_qs: str, body: bytes, headers: Any, app_id: str) -> None:

@@ -263,8 +263,15 @@ class YarnTaskRunner(JobRunner):
                 self.releases.append(c["container_id"])
                 for p in self.waiting:
                     if p.priority == c.get("priority"):
-                        self.new_asks.append({"priority": p.priority, "resource": p.resource, "count": 1,
-                                              "hosts": [], "relaxLocality": True})
+                        self.new_asks.append(
+                            {
+                                "priority": p.priority,
+                                "resource": p.resource,
+                                "count": 1,
+                                "hosts": [],
+                                "relaxLocality": True,
+                            }
+                        )
                         break
                 return
             prio = c.get("priority")

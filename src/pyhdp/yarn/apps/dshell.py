@@ -34,15 +34,24 @@ def main(argv: list[str] | None = None) -> int:
         for c in resp.get("allocated") or []:
             if launched >= n:
                 continue
-            am.start_container(c["node_http_address"], c["container_id"], user, c["resource"],
-                               {"commands": a.shell_command + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"})
+            am.start_container(
+                c["node_http_address"],
+                c["container_id"],
+                user,
+                c["resource"],
+                {"commands": a.shell_command + " 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"},
+            )
             launched += 1
         for st in resp.get("completed") or []:
             done += 1
             failed += int(st.get("exit_status", 1)) != 0
         time.sleep(a.heartbeat_ms / 1000.0)
     status = "SUCCEEDED" if not failed else "FAILED"
-    diag = "" if not failed else f"Diagnostics., total={n}, completed={done}, allocated={launched}, failed={failed}"
+    diag = (
+        ""
+        if not failed
+        else f"Diagnostics., total={n}, completed={done}, allocated={launched}, failed={failed}"
+    )
     am.finish(status, diag)
     return 0
 

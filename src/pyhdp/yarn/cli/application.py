@@ -69,8 +69,22 @@ def _jset(items: list[str]) -> str:
 @guard
 def run(args: list[str], conf: Any) -> int:
     try:
-        o = parse(args, {"appStates", "appTypes", "appTags", "status", "kill", "movetoqueue", "queue",
-                         "changeQueue", "appId"}, {"list", "help"}, {"kill"})
+        o = parse(
+            args,
+            {
+                "appStates",
+                "appTypes",
+                "appTags",
+                "status",
+                "kill",
+                "movetoqueue",
+                "queue",
+                "changeQueue",
+                "appId",
+            },
+            {"list", "help"},
+            {"kill"},
+        )
     except UsageError as e:
         sys.stderr.write(f"{e}\n")
         sys.stdout.write(USAGE)
@@ -101,9 +115,11 @@ def _list(conf: Any, o: dict[str, Any]) -> int:
         states = list(APP_STATES)
     for s in states:
         if s not in APP_STATES:
-            sys.stdout.write(f"The application state  {s} is invalid.\n"
-                             "The valid application state can be one of the following: "
-                             "ALL,NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING,FINISHED,FAILED,KILLED\n")
+            sys.stdout.write(
+                f"The application state  {s} is invalid.\n"
+                "The valid application state can be one of the following: "
+                "ALL,NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING,FINISHED,FAILED,KILLED\n"
+            )
             return 255
     states = [s for s in APP_STATES if s in states] or DEFAULT_STATES
     types = sorted({t.strip().upper() for t in (o.get("appTypes") or "").split(",") if t.strip()})
@@ -112,14 +128,40 @@ def _list(conf: Any, o: dict[str, Any]) -> int:
     apps = c.apps(states=",".join(states), **({"applicationTypes": ",".join(types)} if types else {}))
     if tags:
         apps = [a for a in apps if set(tags) & {t for t in (a.get("applicationTags") or "").split(",") if t}]
-    out = [f"Total number of applications (application-types: {_jset(types)}, states: {_jset(states)} "
-           f"and tags: {_jset(tags)}):{len(apps)}\n",
-           ROW % ("Application-Id", "Application-Name", "Application-Type", "User", "Queue", "State",
-                  "Final-State", "Progress", "Tracking-URL") + "\n"]
+    out = [
+        f"Total number of applications (application-types: {_jset(types)}, states: {_jset(states)} "
+        f"and tags: {_jset(tags)}):{len(apps)}\n",
+        ROW
+        % (
+            "Application-Id",
+            "Application-Name",
+            "Application-Type",
+            "User",
+            "Queue",
+            "State",
+            "Final-State",
+            "Progress",
+            "Tracking-URL",
+        )
+        + "\n",
+    ]
     for a in apps:
         url = a.get("originalTrackingUrl") or "N/A"
-        out.append(ROW % (a["id"], a["name"], a["applicationType"], a["user"], a["queue"], a["state"],
-                          a["finalStatus"], percent(a["progress"] / 100.0), url) + "\n")
+        out.append(
+            ROW
+            % (
+                a["id"],
+                a["name"],
+                a["applicationType"],
+                a["user"],
+                a["queue"],
+                a["state"],
+                a["finalStatus"],
+                percent(a["progress"] / 100.0),
+                url,
+            )
+            + "\n"
+        )
     sys.stdout.write("".join(out))
     return 0
 
@@ -131,8 +173,10 @@ def _status(conf: Any, app_id: str) -> int:
     try:
         ids.parse_app_id(app_id)
     except ValueError:
-        sys.stderr.write(f"Exception in thread \"main\" java.lang.IllegalArgumentException: Invalid ApplicationId: "
-                         f"{app_id}\n")
+        sys.stderr.write(
+            f'Exception in thread "main" java.lang.IllegalArgumentException: Invalid ApplicationId: '
+            f"{app_id}\n"
+        )
         return 255
     c = client(conf)
     try:
@@ -193,8 +237,10 @@ def _kill(conf: Any, app_ids: list[str]) -> int:
         sys.stdout.flush()
         status, state = c.kill(app_id, _user(conf))
         if status == 403:
-            sys.stderr.write(f"Exception in thread \"main\" org.apache.hadoop.yarn.exceptions.YarnException: "
-                             f"User is not allowed to kill {app_id}\n")
+            sys.stderr.write(
+                f'Exception in thread "main" org.apache.hadoop.yarn.exceptions.YarnException: '
+                f"User is not allowed to kill {app_id}\n"
+            )
             return 255
         for _ in range(100):
             if c.app(app_id)["state"] == "KILLED":
@@ -215,8 +261,9 @@ def _move(conf: Any, app_id: str, queue: str) -> int:
         if e.status == 404:
             sys.stdout.write(f"Application with id '{app_id}' doesn't exist in RM.\n")
         else:
-            sys.stderr.write(f"Exception in thread \"main\" org.apache.hadoop.yarn.exceptions.YarnException: "
-                             f"{e.message}\n")
+            sys.stderr.write(
+                f'Exception in thread "main" org.apache.hadoop.yarn.exceptions.YarnException: {e.message}\n'
+            )
         return 255
     sys.stdout.write("Successfully completed move.\n")
     return 0

@@ -12,8 +12,9 @@ class UsageError(Exception):
     pass
 
 
-def parse(args: list[str], with_arg: set[str], flags: set[str], multi: set[str] = frozenset()
-          ) -> dict[str, Any]:
+def parse(
+    args: list[str], with_arg: set[str], flags: set[str], multi: set[str] = frozenset()
+) -> dict[str, Any]:
     """``-opt value`` / ``-flag`` options (case-sensitive, single dash as commons-cli)."""
     out: dict[str, Any] = {}
     i = 0
@@ -53,7 +54,9 @@ def stamp() -> str:
 
 
 def connecting(client: Any) -> None:
-    sys.stderr.write(f"{stamp()} INFO client.DefaultNoHARMFailoverProxyProvider: {client.connecting_message()}\n")
+    sys.stderr.write(
+        f"{stamp()} INFO client.DefaultNoHARMFailoverProxyProvider: {client.connecting_message()}\n"
+    )
 
 
 def percent(fraction: float) -> str:
@@ -84,7 +87,7 @@ def guard(fn):
             sys.stderr.write(f"{e}\n")
             return 255
         except RpcError as e:
-            sys.stderr.write(f"Exception in thread \"main\" {e.exception}: {e.message}\n")
+            sys.stderr.write(f'Exception in thread "main" {e.exception}: {e.message}\n')
             return 255
 
     wrapper.__doc__ = fn.__doc__

@@ -22,7 +22,9 @@ def resourcemanager(args: list[str], conf: Configuration) -> int:
     if args and args[0] == "-format-state-store":
         import shutil
 
-        root = conf.get_trimmed("yarn.resourcemanager.fs.state-store.uri") or "/tmp/hadoop-yarn/system/rmstore"
+        root = (
+            conf.get_trimmed("yarn.resourcemanager.fs.state-store.uri") or "/tmp/hadoop-yarn/system/rmstore"
+        )
         shutil.rmtree(root.removeprefix("file://"), ignore_errors=True)
         return 0
     from pyhdp.yarn.rm.server import run

@@ -33,20 +33,29 @@ general options are:
 """
 
 
-def _rule_block(container: str, node: str, name: str, mtime: float, data: bytes, kind: str = "AGGREGATED") -> bytes:
+def _rule_block(
+    container: str, node: str, name: str, mtime: float, data: bytes, kind: str = "AGGREGATED"
+) -> bytes:
     header = f"Container: {container} on {node}"
-    when = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y")
+    when = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime(
+        "%a %b %d %H:%M:%S +0000 %Y"
+    )
     end = f"End of LogType:{name}"
-    head = (f"{header}\nLogAggregationType: {kind}\n{'=' * len(header)}\n"
-            f"LogType:{name}\nLogLastModifiedTime:{when}\nLogLength:{len(data)}\nLogContents:\n")
+    head = (
+        f"{header}\nLogAggregationType: {kind}\n{'=' * len(header)}\n"
+        f"LogType:{name}\nLogLastModifiedTime:{when}\nLogLength:{len(data)}\nLogContents:\n"
+    )
     return head.encode() + data + f"\n{end}\n{'*' * (len(end) + 50)}\n\n".encode()
 
 
 @guard
 def run(args: list[str], conf: Any) -> int:
     try:
-        o = parse(args, {"applicationId", "containerId", "log_files", "log_files_pattern", "appOwner",
-                         "nodeAddress"}, {"help", "show_application_log_info"})
+        o = parse(
+            args,
+            {"applicationId", "containerId", "log_files", "log_files_pattern", "appOwner", "nodeAddress"},
+            {"help", "show_application_log_info"},
+        )
     except UsageError as e:
         sys.stderr.write(f"{e}\n")
         sys.stderr.write(USAGE)
@@ -88,8 +97,10 @@ def run(args: list[str], conf: Any) -> int:
                 return 0
             sys.stderr.write("Log aggregation has not completed or is not enabled.\n")
             return 255
-        sys.stderr.write(f"Can not find any log file matching the pattern: [ALL] for the application: {app_id}\n"
-                         f"Can not find the logs for the application: {app_id} with the appOwner: {owner}\n")
+        sys.stderr.write(
+            f"Can not find any log file matching the pattern: [ALL] for the application: {app_id}\n"
+            f"Can not find the logs for the application: {app_id} with the appOwner: {owner}\n"
+        )
         return 255
     all_files = not wanted or wanted & {"ALL", "*"}
     want_c = o.get("containerId")
@@ -115,11 +126,15 @@ def run(args: list[str], conf: Any) -> int:
     out.flush()
     if not found:
         if want_c:
-            sys.stderr.write(f"Can not find any log file matching the pattern: {sorted(wanted) or ['ALL']} "
-                             f"for the container: {want_c} within the application: {app_id}\n")
+            sys.stderr.write(
+                f"Can not find any log file matching the pattern: {sorted(wanted) or ['ALL']} "
+                f"for the container: {want_c} within the application: {app_id}\n"
+            )
         else:
-            sys.stderr.write(f"Can not find any log file matching the pattern: {sorted(wanted)} for the "
-                             f"application: {app_id}\n")
+            sys.stderr.write(
+                f"Can not find any log file matching the pattern: {sorted(wanted)} for the "
+                f"application: {app_id}\n"
+            )
         return 255
     return 0
 
@@ -138,7 +153,9 @@ def _local_logs(yc, app_id: str, want_c: str | None, wanted: set[str]) -> int:
                 continue
             nm = c["nodeHttpAddress"].removeprefix("http://")
             try:
-                info = json.loads(httpclient.request(nm, "GET", f"/ws/v1/node/containers/{cid}", timeout=10).body)
+                info = json.loads(
+                    httpclient.request(nm, "GET", f"/ws/v1/node/containers/{cid}", timeout=10).body
+                )
                 files = info["container"]["containerLogFiles"]
             except Exception:  # noqa: BLE001 - the node may be gone
                 continue

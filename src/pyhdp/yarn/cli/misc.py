@@ -49,11 +49,16 @@ def applicationattempt(args: list[str], conf: Any) -> int:
     if "list" in o:
         c = client(conf)
         atts = c.attempts(o["list"])
-        rows = [f"Total number of application attempts :{len(atts)}\n",
-                "%30s\t%20s\t%35s\t%35s\n" % ("ApplicationAttempt-Id", "State", "AM-Container-Id", "Tracking-URL")]
+        rows = [
+            f"Total number of application attempts :{len(atts)}\n",
+            "%30s\t%20s\t%35s\t%35s\n"
+            % ("ApplicationAttempt-Id", "State", "AM-Container-Id", "Tracking-URL"),
+        ]
         for a in atts:
-            rows.append("%30s\t%20s\t%35s\t%35s\n" % (a["appAttemptId"], a["appAttemptState"], a["containerId"],
-                                                       a.get("trackingUrl") or "N/A"))
+            rows.append(
+                "%30s\t%20s\t%35s\t%35s\n"
+                % (a["appAttemptId"], a["appAttemptState"], a["containerId"], a.get("trackingUrl") or "N/A")
+            )
         sys.stdout.write("".join(rows))
         return 0
     if "status" in o:
@@ -61,18 +66,25 @@ def applicationattempt(args: list[str], conf: Any) -> int:
         app_id = ids.app_of_attempt(o["status"])
         for a in c.attempts(app_id):
             if a["appAttemptId"] == o["status"]:
-                sys.stdout.write("\n".join([
-                    "Application Attempt Report : ",
-                    f"\tApplicationAttempt-Id : {a['appAttemptId']}",
-                    f"\tState : {a['appAttemptState']}",
-                    f"\tAMContainer : {a['containerId']}",
-                    f"\tTracking-URL : {a.get('trackingUrl') or 'N/A'}",
-                    f"\tRPC Port : {a.get('rpcPort', -1)}",
-                    f"\tAM Host : {a.get('host') or 'N/A'}",
-                    f"\tDiagnostics : {a.get('diagnosticsInfo', '')}",
-                ]) + "\n")
+                sys.stdout.write(
+                    "\n".join(
+                        [
+                            "Application Attempt Report : ",
+                            f"\tApplicationAttempt-Id : {a['appAttemptId']}",
+                            f"\tState : {a['appAttemptState']}",
+                            f"\tAMContainer : {a['containerId']}",
+                            f"\tTracking-URL : {a.get('trackingUrl') or 'N/A'}",
+                            f"\tRPC Port : {a.get('rpcPort', -1)}",
+                            f"\tAM Host : {a.get('host') or 'N/A'}",
+                            f"\tDiagnostics : {a.get('diagnosticsInfo', '')}",
+                        ]
+                    )
+                    + "\n"
+                )
                 return 0
-        sys.stderr.write(f"Application Attempt with id '{o['status']}' doesn't exist in RM or Timeline Server.\n")
+        sys.stderr.write(
+            f"Application Attempt with id '{o['status']}' doesn't exist in RM or Timeline Server.\n"
+        )
         return 255
     sys.stdout.write(ATTEMPT_USAGE)
     return 0 if o.get("help") else 255
@@ -81,8 +93,14 @@ def applicationattempt(args: list[str], conf: Any) -> int:
 def _container_row(c: dict[str, Any]) -> str:
     fin = c["finishedTime"] or "N/A"
     return "%30s\t%20s\t%20s\t%20s\t%20s\t%20s\t%35s\n" % (
-        c["containerId"], c["startedTime"], fin, c["containerState"], c["assignedNodeId"], c["nodeHttpAddress"],
-        c["logUrl"])
+        c["containerId"],
+        c["startedTime"],
+        fin,
+        c["containerState"],
+        c["assignedNodeId"],
+        c["nodeHttpAddress"],
+        c["logUrl"],
+    )
 
 
 @guard
@@ -97,9 +115,11 @@ def container(args: list[str], conf: Any) -> int:
         c = client(conf)
         att = o["list"]
         cs = c.containers(ids.app_of_attempt(att), att)
-        rows = [f"Total number of containers :{len(cs)}\n",
-                "%30s\t%20s\t%20s\t%20s\t%20s\t%20s\t%35s\n" % ("Container-Id", "Start Time", "Finish Time", "State",
-                                                                 "Host", "Node Http Address", "LOG-URL")]
+        rows = [
+            f"Total number of containers :{len(cs)}\n",
+            "%30s\t%20s\t%20s\t%20s\t%20s\t%20s\t%35s\n"
+            % ("Container-Id", "Start Time", "Finish Time", "State", "Host", "Node Http Address", "LOG-URL"),
+        ]
         rows += [_container_row(x) for x in cs]
         sys.stdout.write("".join(rows))
         return 0
@@ -108,19 +128,24 @@ def container(args: list[str], conf: Any) -> int:
         cid = o["status"]
         for x in c.containers(ids.app_of_container(cid), ids.attempt_of_container(cid)):
             if x["containerId"] == cid:
-                sys.stdout.write("\n".join([
-                    "Container Report : ",
-                    f"\tContainer-Id : {cid}",
-                    f"\tStart-Time : {x['startedTime']}",
-                    f"\tFinish-Time : {x['finishedTime']}",
-                    f"\tState : {x['containerState']}",
-                    "\tExecution-Type : GUARANTEED",
-                    f"\tLOG-URL : {x['logUrl']}",
-                    f"\tHost : {x['assignedNodeId']}",
-                    f"\tNodeHttpAddress : {x['nodeHttpAddress']}",
-                    f"\tExit Status : {x['containerExitStatus']}",
-                    f"\tDiagnostics : {x['diagnosticsInfo']}",
-                ]) + "\n")
+                sys.stdout.write(
+                    "\n".join(
+                        [
+                            "Container Report : ",
+                            f"\tContainer-Id : {cid}",
+                            f"\tStart-Time : {x['startedTime']}",
+                            f"\tFinish-Time : {x['finishedTime']}",
+                            f"\tState : {x['containerState']}",
+                            "\tExecution-Type : GUARANTEED",
+                            f"\tLOG-URL : {x['logUrl']}",
+                            f"\tHost : {x['assignedNodeId']}",
+                            f"\tNodeHttpAddress : {x['nodeHttpAddress']}",
+                            f"\tExit Status : {x['containerExitStatus']}",
+                            f"\tDiagnostics : {x['diagnosticsInfo']}",
+                        ]
+                    )
+                    + "\n"
+                )
                 return 0
         sys.stderr.write(f"Container with id '{cid}' doesn't exist in RM or Timeline Server.\n")
         return 255
@@ -152,18 +177,23 @@ def queue(args: list[str], conf: Any) -> int:
             sys.stdout.write(f"Cannot get queue from RM by queueName = {o['status']}, please check.\n")
             return 255
         raise
-    sys.stdout.write("\n".join([
-        "Queue Information : ",
-        f"Queue Name : {q['queueName']}",
-        f"\tState : {q['state']}",
-        f"\tCapacity : {_pct(q['capacity'])}%",
-        f"\tCurrent Capacity : {_pct(q['usedCapacity'])}%",
-        f"\tMaximum Capacity : {_pct(q['maxCapacity'])}%",
-        "\tDefault Node Label expression : <DEFAULT_PARTITION>",
-        "\tAccessible Node Labels : *",
-        "\tPreemption : disabled",
-        "\tIntra-queue Preemption : disabled",
-    ]) + "\n")
+    sys.stdout.write(
+        "\n".join(
+            [
+                "Queue Information : ",
+                f"Queue Name : {q['queueName']}",
+                f"\tState : {q['state']}",
+                f"\tCapacity : {_pct(q['capacity'])}%",
+                f"\tCurrent Capacity : {_pct(q['usedCapacity'])}%",
+                f"\tMaximum Capacity : {_pct(q['maxCapacity'])}%",
+                "\tDefault Node Label expression : <DEFAULT_PARTITION>",
+                "\tAccessible Node Labels : *",
+                "\tPreemption : disabled",
+                "\tIntra-queue Preemption : disabled",
+            ]
+        )
+        + "\n"
+    )
     return 0
 
 
@@ -178,8 +208,10 @@ def rmadmin(args: list[str], conf: Any) -> int:
         from pyhdp.yarn.rpc import RpcError
 
         c = YarnClient(conf)
-        sys.stderr.write(f"{__import__('pyhdp.yarn.cli.common', fromlist=['stamp']).stamp()} INFO "
-                         f"client.DefaultNoHARMFailoverProxyProvider: Connecting to ResourceManager at /{c.addr}\n")
+        sys.stderr.write(
+            f"{__import__('pyhdp.yarn.cli.common', fromlist=['stamp']).stamp()} INFO "
+            f"client.DefaultNoHARMFailoverProxyProvider: Connecting to ResourceManager at /{c.addr}\n"
+        )
         try:
             c.admin(cmd[1:])
         except RpcError as e:
@@ -222,18 +254,48 @@ def top(args: list[str], conf: Any) -> int:
         f"Queue(s) Mem(GB): {m['availableMB'] / 1024:.0f} available, {m['allocatedMB'] / 1024:.0f} allocated\n"
         f"Queue(s) VCores: {m['availableVirtualCores']} available, {m['allocatedVirtualCores']} allocated\n"
         f"Queue(s) Containers: {m['containersAllocated']} allocated, {m['containersPending']} pending",
-        highlight=False)
+        highlight=False,
+    )
     t = Table(box=None)
-    for col in ("APPLICATIONID", "USER", "TYPE", "QUEUE", "PRIOR", "#CONT", "#RCONT", "VCORES", "RVCORES",
-                "MEM", "RMEM", "VCORESECS", "MEMSECS", "%PROGR", "TIME", "NAME"):
+    for col in (
+        "APPLICATIONID",
+        "USER",
+        "TYPE",
+        "QUEUE",
+        "PRIOR",
+        "#CONT",
+        "#RCONT",
+        "VCORES",
+        "RVCORES",
+        "MEM",
+        "RMEM",
+        "VCORESECS",
+        "MEMSECS",
+        "%PROGR",
+        "TIME",
+        "NAME",
+    ):
         t.add_column(col, no_wrap=True)
     now = int(time.time() * 1000)
     for a in apps:
         el = (now - a["startedTime"]) // 1000
-        t.add_row(a["id"], a["user"], a["applicationType"].lower(), a["queue"], str(a.get("priority", 0)),
-                  str(max(a["runningContainers"], 0)), "0", str(max(a["allocatedVCores"], 0)), "0",
-                  f"{max(a['allocatedMB'], 0) / 1024:.0f}G", "0G", str(a["vcoreSeconds"]),
-                  str(a["memorySeconds"] // 1024), f"{a['progress']:.2f}",
-                  f"{el // 3600:02d}:{el % 3600 // 60:02d}:{el % 60:02d}", a["name"])
+        t.add_row(
+            a["id"],
+            a["user"],
+            a["applicationType"].lower(),
+            a["queue"],
+            str(a.get("priority", 0)),
+            str(max(a["runningContainers"], 0)),
+            "0",
+            str(max(a["allocatedVCores"], 0)),
+            "0",
+            f"{max(a['allocatedMB'], 0) / 1024:.0f}G",
+            "0G",
+            str(a["vcoreSeconds"]),
+            str(a["memorySeconds"] // 1024),
+            f"{a['progress']:.2f}",
+            f"{el // 3600:02d}:{el % 3600 // 60:02d}:{el % 60:02d}",
+            a["name"],
+        )
     console.print(t)
     return 0

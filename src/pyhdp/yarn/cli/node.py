@@ -51,15 +51,21 @@ def run(args: list[str], conf: Any) -> int:
                     return 255
         c = client(conf)
         nodes = c.nodes(",".join(states))
-        out = [f"Total Nodes:{len(nodes)}\n", ROW % ("Node-Id", "Node-State", "Node-Http-Address",
-                                                      "Number-of-Running-Containers") + "\n"]
+        out = [
+            f"Total Nodes:{len(nodes)}\n",
+            ROW % ("Node-Id", "Node-State", "Node-Http-Address", "Number-of-Running-Containers") + "\n",
+        ]
         for n in nodes:
             out.append(ROW % (n["id"], n["state"], n["nodeHTTPAddress"], n["numContainers"]) + "\n")
             if o.get("showDetails"):
                 out.append("Detailed Node Information :\n")
-                out.append(f"\tConfigured Resources : <memory:{n['totalResource']['memory']}, "
-                           f"vCores:{n['totalResource']['vCores']}>\n")
-                out.append(f"\tAllocated Resources : <memory:{n['usedMemoryMB']}, vCores:{n['usedVirtualCores']}>\n")
+                out.append(
+                    f"\tConfigured Resources : <memory:{n['totalResource']['memory']}, "
+                    f"vCores:{n['totalResource']['vCores']}>\n"
+                )
+                out.append(
+                    f"\tAllocated Resources : <memory:{n['usedMemoryMB']}, vCores:{n['usedVirtualCores']}>\n"
+                )
                 out.append("\tResource Utilization by Node : \n\tResource Utilization by Containers : \n")
                 out.append("\tNode-Labels : \n")
         sys.stdout.write("".join(out))

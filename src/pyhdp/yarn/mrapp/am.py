@@ -45,9 +45,18 @@ class Status:
         else:
             job_id = self.job_id
         failures = list(getattr(r, "failures", [])) if r is not None else []
-        return {"job": {"id": job_id, "state": self.state, "mapProgress": round(mp * 100, 2),
-                        "reduceProgress": round(rp * 100, 2), "mapsTotal": maps, "reducesTotal": reduces,
-                        "failures": failures}, "lines": len(self.lines)}
+        return {
+            "job": {
+                "id": job_id,
+                "state": self.state,
+                "mapProgress": round(mp * 100, 2),
+                "reduceProgress": round(rp * 100, 2),
+                "mapsTotal": maps,
+                "reducesTotal": reduces,
+                "failures": failures,
+            },
+            "lines": len(self.lines),
+        }
 
 
 def serve(status: Status, token: bytes, app_id: str) -> ThreadingHTTPServer:
@@ -73,7 +82,7 @@ def serve(status: Status, token: bytes, app_id: str) -> ThreadingHTTPServer:
             q = parse_qs(urlparse(self.path).query)
             doc = status.doc()
             if "from" in q:
-                doc["console"] = status.lines[int(q["from"][0]):]
+                doc["console"] = status.lines[int(q["from"][0]) :]
             self._send(200, doc)
 
         def do_POST(self) -> None:  # noqa: N802

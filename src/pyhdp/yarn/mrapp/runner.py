@@ -38,13 +38,18 @@ class YarnJobRunner:
         counters = Counters()
         counters.merge(doc.get("counters") or {})
         con.progress(doc.get("map_progress", 1.0), doc.get("reduce_progress", 1.0))
-        con.completed(job_id, doc.get("state", "SUCCEEDED"), counters if len(counters) else None,
-                      doc.get("diagnostics") or "")
+        con.completed(
+            job_id,
+            doc.get("state", "SUCCEEDED"),
+            counters if len(counters) else None,
+            doc.get("diagnostics") or "",
+        )
 
     framework = "yarn"
 
-    def run(self, spec: JobSpec, conf: Configuration, *, console: bool = True, err: IO[str] | None = None
-            ) -> JobResult:
+    def run(
+        self, spec: JobSpec, conf: Configuration, *, console: bool = True, err: IO[str] | None = None
+    ) -> JobResult:
         from pyhdp.mapreduce.console import JobConsole, rich_progress_wanted
         from pyhdp.mapreduce.counters import Counters
         from pyhdp.mapreduce.input.formats import canonical_format, get_splits
@@ -57,11 +62,16 @@ class YarnJobRunner:
         from pyhdp.yarn.mrapp.jobfile import spec_to_json
 
         err = err or sys.stderr
-        con = JobConsole(err, quiet=not console,
-                         poll_ms=conf.get_int("mapreduce.client.progressmonitor.pollinterval", 1000),
-                         rich=rich_progress_wanted(conf, err))
+        con = JobConsole(
+            err,
+            quiet=not console,
+            poll_ms=conf.get_int("mapreduce.client.progressmonitor.pollinterval", 1000),
+            rich=rich_progress_wanted(conf, err),
+        )
         conf = conf.copy()
-        if "mapreduce.job.name" not in conf or conf.sources.get("mapreduce.job.name", "").endswith("-default.yaml"):
+        if "mapreduce.job.name" not in conf or conf.sources.get("mapreduce.job.name", "").endswith(
+            "-default.yaml"
+        ):
             conf.set("mapreduce.job.name", spec.name, source="job")
         user = current_user(conf)
         yc = YarnClient(conf)
@@ -78,43 +88,80 @@ class YarnJobRunner:
         except ConnectError as e:
             raise JobSubmissionError(f"Failed to connect to the ResourceManager at {yc.addr}: {e}") from e
         job_id = ids.job_id_of_app(app_id)
-        staging_root = (conf.get("yarn.app.mapreduce.am.staging-dir") or "/tmp/hadoop-yarn/staging").rstrip("/")
+        staging_root = (conf.get("yarn.app.mapreduce.am.staging-dir") or "/tmp/hadoop-yarn/staging").rstrip(
+            "/"
+        )
         sfs, sdir = resolve(f"{staging_root}/{user}/.staging/{job_id}", conf)
         sfs.mkdirs(sdir)
         job_file = f"{sdir}/job.json"
-        sfs.write_bytes(job_file, json.dumps({"spec": spec_to_json(spec, conf), "conf": conf_to_json(conf),
-                                              "user": user, "staging": sfs.make_qualified(sdir)}).encode(),
-                        overwrite=True)
+        sfs.write_bytes(
+            job_file,
+            json.dumps(
+                {
+                    "spec": spec_to_json(spec, conf),
+                    "conf": conf_to_json(conf),
+                    "user": user,
+                    "staging": sfs.make_qualified(sdir),
+                }
+            ).encode(),
+            overwrite=True,
+        )
         con.submitting(job_id, len(files), len(splits), spec.api)
         for note in spec.submit_notes:
             con.info("streaming.StreamJob", note)
         am_mb = conf.get_int("yarn.app.mapreduce.am.resource.mb", 1536)
         am_vc = conf.get_int("yarn.app.mapreduce.am.resource.cpu-vcores", 1)
         env = [{"key": k, "value": v} for k, v in spec.env.items()]
-        context = {"application-submission-context": {
-            "application-id": app_id,
-            "application-name": conf.get("mapreduce.job.name", spec.name),
-            "queue": conf.get("mapreduce.job.queuename") or "default",
-            "application-type": "MAPREDUCE",
-            "priority": 0,
-            "max-app-attempts": conf.get_int("mapreduce.am.max-attempts", 2),
-            "resource": {"memory": am_mb, "vCores": am_vc},
-            "am-container-spec": {
-                "commands": {"command": "{{PYTHON}} -m pyhdp.yarn.mrapp.am job.json 1><LOG_DIR>/stdout "
-                                        "2><LOG_DIR>/stderr"},
-                "local-resources": {"entry": [{"key": "job.json", "value": {
-                    "resource": sfs.make_qualified(job_file), "type": "FILE", "visibility": "APPLICATION"}}]},
-                "environment": {"entry": env},
-            },
-        }}
+        context = {
+            "application-submission-context": {
+                "application-id": app_id,
+                "application-name": conf.get("mapreduce.job.name", spec.name),
+                "queue": conf.get("mapreduce.job.queuename") or "default",
+                "application-type": "MAPREDUCE",
+                "priority": 0,
+                "max-app-attempts": conf.get_int("mapreduce.am.max-attempts", 2),
+                "resource": {"memory": am_mb, "vCores": am_vc},
+                "am-container-spec": {
+                    "commands": {
+                        "command": "{{PYTHON}} -m pyhdp.yarn.mrapp.am job.json 1><LOG_DIR>/stdout "
+                        "2><LOG_DIR>/stderr"
+                    },
+                    "local-resources": {
+                        "entry": [
+                            {
+                                "key": "job.json",
+                                "value": {
+                                    "resource": sfs.make_qualified(job_file),
+                                    "type": "FILE",
+                                    "visibility": "APPLICATION",
+                                },
+                            }
+                        ]
+                    },
+                    "environment": {"entry": env},
+                },
+            }
+        }
         yc.submit(context, user)
         con.info("impl.YarnClientImpl", f"Submitted application {app_id}")
         tracking = f"http://{yc.addr}/proxy/{app_id}/"
         con.running(job_id, tracking)
-        return self._monitor(yc, con, conf, app_id, job_id, out_fs.make_qualified(out_path), Counters, sfs, sdir)
+        return self._monitor(
+            yc, con, conf, app_id, job_id, out_fs.make_qualified(out_path), Counters, sfs, sdir
+        )
 
-    def _monitor(self, yc: Any, con: Any, conf: Any, app_id: str, job_id: str, output: str, counters_cls: Any,
-                 sfs: Any, sdir: str) -> JobResult:
+    def _monitor(
+        self,
+        yc: Any,
+        con: Any,
+        conf: Any,
+        app_id: str,
+        job_id: str,
+        output: str,
+        counters_cls: Any,
+        sfs: Any,
+        sdir: str,
+    ) -> JobResult:
         from pyhdp.mapreduce import history
         from pyhdp.net import httpclient
 
@@ -137,7 +184,8 @@ class YarnJobRunner:
                 if now - unreachable_since > max_wait:
                     raise JobSubmissionError(
                         f"Could not reach the ResourceManager at {yc.addr} for {max_wait:.0f} s while monitoring "
-                        f"{app_id}: {e}") from e
+                        f"{app_id}: {e}"
+                    ) from e
                 con.info("ipc.Client", f"Retrying connect to server: {yc.addr}: {e}")
                 time.sleep(max(poll, 1.0))
                 continue
@@ -195,15 +243,19 @@ class YarnJobRunner:
                 state = doc.get("state", state)
                 diagnostics = doc.get("diagnostics") or diagnostics
             history_file = doc.get("history_file")
-            con.progress(doc.get("map_progress", 1.0 if state == "SUCCEEDED" else 0.0),
-                         doc.get("reduce_progress", 1.0 if state == "SUCCEEDED" else 0.0))
+            con.progress(
+                doc.get("map_progress", 1.0 if state == "SUCCEEDED" else 0.0),
+                doc.get("reduce_progress", 1.0 if state == "SUCCEEDED" else 0.0),
+            )
             for t in doc.get("tasks") or []:
                 for a in t.get("attempts") or []:
                     if a.get("state") == "FAILED" and a["attempt_id"] not in printed:
                         con.task_failed(a["attempt_id"], f"Error: {a.get('error', '')}")
                 if t.get("state") == "FAILED" and t.get("attempts"):
                     a = t["attempts"][-1]
-                    failure = TaskFailure(t["task_id"], a["attempt_id"], a.get("error", ""), "", a.get("log_dir", ""))
+                    failure = TaskFailure(
+                        t["task_id"], a["attempt_id"], a.get("error", ""), "", a.get("log_dir", "")
+                    )
         if state == "KILLED" and not diagnostics:
             diagnostics = "Application killed by user."
         con.completed(last, state, counters if len(counters) else None, diagnostics)

@@ -34,8 +34,15 @@ class Umbilical:
         self.last = now
         for i in range(5):
             try:
-                yrpc.call(self.addr, "POST", "/umbilical", {"attempt_id": self.attempt_id, "msg": msg},
-                          key=self.token, app_id=self.app_id, timeout=30.0)
+                yrpc.call(
+                    self.addr,
+                    "POST",
+                    "/umbilical",
+                    {"attempt_id": self.attempt_id, "msg": msg},
+                    key=self.token,
+                    app_id=self.app_id,
+                    timeout=30.0,
+                )
                 return
             except Exception:  # noqa: BLE001
                 if msg.get("type") != "done" or i == 4:
@@ -60,14 +67,20 @@ def fetch_map_outputs(desc: dict[str, Any], app_id: str, token: bytes, into: str
         if not str(loc).startswith("shuffle://"):
             local.append(loc)
             continue
-        rest = loc[len("shuffle://"):]
+        rest = loc[len("shuffle://") :]
         nm, _, path = rest.partition("/")
         qs = "/mapOutput?" + urlencode({"app": app_id, "path": "/" + path, "reduce": str(p)})
         last: Exception | None = None
         for attempt in range(3):
             try:
-                resp = httpclient.request(nm, "GET", qs, None, {HEADER: sign_request(token, "GET", qs, b""),
-                                                                APP_HEADER: app_id}, timeout=60.0)
+                resp = httpclient.request(
+                    nm,
+                    "GET",
+                    qs,
+                    None,
+                    {HEADER: sign_request(token, "GET", qs, b""), APP_HEADER: app_id},
+                    timeout=60.0,
+                )
                 if resp.status != 200:
                     raise OSError(f"shuffle from {nm} failed: HTTP {resp.status} {resp.body[:200]!r}")
                 break
@@ -75,8 +88,10 @@ def fetch_map_outputs(desc: dict[str, Any], app_id: str, token: bytes, into: str
                 last = e
                 time.sleep(0.3 * (attempt + 1))
         else:
-            raise OSError(f"Shuffle Error: Exceeded MAX_FAILED_UNIQUE_FETCHES; bailing-out. Failed to fetch from "
-                          f"{nm}: {last}")
+            raise OSError(
+                f"Shuffle Error: Exceeded MAX_FAILED_UNIQUE_FETCHES; bailing-out. Failed to fetch from "
+                f"{nm}: {last}"
+            )
         data = resp.body
         count = int(resp.headers.get("X-Map-Records", "0"))
         out = os.path.join(into, f"map_{i}.out")
@@ -112,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as e:  # noqa: BLE001 - every failure is the attempt's
         traceback.print_exc()
         tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
-        result = {"type": "done", "ok": False, "error": f"{type(e).__name__}: {e}", "traceback": tb,
-                  "stderr_tail": tb}
+        result = {
+            "type": "done",
+            "ok": False,
+            "error": f"{type(e).__name__}: {e}",
+            "traceback": tb,
+            "stderr_tail": tb,
+        }
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()

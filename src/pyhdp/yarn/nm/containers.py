@@ -94,10 +94,18 @@ class ContainerManager:
         self.conf = conf
         self.node_id = node_id
         self.http_address = http_address
-        self.local_dirs = [d for d in (conf.get_trimmed("yarn.nodemanager.local-dirs") or
-                                       "/tmp/hadoop-yarn/nm-local-dir").split(",") if d]
-        self.log_dirs = [d for d in (conf.get_trimmed("yarn.nodemanager.log-dirs") or
-                                     "/tmp/hadoop-yarn/userlogs").split(",") if d]
+        self.local_dirs = [
+            d
+            for d in (
+                conf.get_trimmed("yarn.nodemanager.local-dirs") or "/tmp/hadoop-yarn/nm-local-dir"
+            ).split(",")
+            if d
+        ]
+        self.log_dirs = [
+            d
+            for d in (conf.get_trimmed("yarn.nodemanager.log-dirs") or "/tmp/hadoop-yarn/userlogs").split(",")
+            if d
+        ]
         self.pmem_check = conf.get_bool("yarn.nodemanager.pmem-check-enabled", True)
         self.vmem_check = conf.get_bool("yarn.nodemanager.vmem-check-enabled", False)
         self.vmem_ratio = float(conf.get("yarn.nodemanager.vmem-pmem-ratio") or 2.1)
@@ -106,9 +114,17 @@ class ContainerManager:
         #: LinuxContainerExecutor and a root NodeManager: containers run as the submitting user;
         #: otherwise (DefaultContainerExecutor) as the NodeManager's user, as in Hadoop
         self.run_as_user = executor.endswith("LinuxContainerExecutor") and os.geteuid() == 0
-        self.env_whitelist = [v.strip() for v in (conf.get_trimmed("yarn.nodemanager.env-whitelist") or (
-            "JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,CLASSPATH_PREPEND_DISTCACHE,"
-            "HADOOP_YARN_HOME,HADOOP_HOME,PATH,LANG,TZ")).split(",") if v.strip()]
+        self.env_whitelist = [
+            v.strip()
+            for v in (
+                conf.get_trimmed("yarn.nodemanager.env-whitelist")
+                or (
+                    "JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,CLASSPATH_PREPEND_DISTCACHE,"
+                    "HADOOP_YARN_HOME,HADOOP_HOME,PATH,LANG,TZ"
+                )
+            ).split(",")
+            if v.strip()
+        ]
         self.containers: dict[str, ContainerProc] = {}
         self.lock = threading.RLock()
         for d in self.local_dirs + self.log_dirs:
@@ -122,15 +138,22 @@ class ContainerManager:
         return os.path.join(self.log_dirs[0], app_id)
 
     # ------------------------------------------------------------------ launch
-    def start(self, container_id: str, app_id: str, user: str, resource: dict[str, Any], spec: dict[str, Any]
-              ) -> ContainerProc:
+    def start(
+        self, container_id: str, app_id: str, user: str, resource: dict[str, Any], spec: dict[str, Any]
+    ) -> ContainerProc:
         with self.lock:
             if container_id in self.containers:
                 raise ValueError(f"Container {container_id} already is running on this node!!")
-            c = ContainerProc(container_id, app_id, user, int(resource.get("memory", 1024)),
-                              int(resource.get("vCores", 1)), os.path.join(self.app_dir(user, app_id), container_id),
-                              os.path.join(self.app_log_dir(app_id), container_id),
-                              start_time=int(time.time() * 1000))
+            c = ContainerProc(
+                container_id,
+                app_id,
+                user,
+                int(resource.get("memory", 1024)),
+                int(resource.get("vCores", 1)),
+                os.path.join(self.app_dir(user, app_id), container_id),
+                os.path.join(self.app_log_dir(app_id), container_id),
+                start_time=int(time.time() * 1000),
+            )
             self.containers[container_id] = c
         c.state = "LOCALIZING"
         try:
@@ -143,14 +166,22 @@ class ContainerManager:
                 preexec, home, owner = self._user_setup(c)
             self._localize(c, spec)
             script = self._write_launch_script(c, spec, home)
-            with open(os.path.join(c.log_dir, "stdout"), "ab") as out, \
-                    open(os.path.join(c.log_dir, "stderr"), "ab") as err:
+            with (
+                open(os.path.join(c.log_dir, "stdout"), "ab") as out,
+                open(os.path.join(c.log_dir, "stderr"), "ab") as err,
+            ):
                 if owner is not None:  # the command may reopen its log files
                     os.fchown(out.fileno(), *owner)
                     os.fchown(err.fileno(), *owner)
                 c.proc = subprocess.Popen(
-                    ["bash", script], cwd=c.work_dir, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=preexec, env=self._base_env(),
+                    ["bash", script],
+                    cwd=c.work_dir,
+                    stdout=out,
+                    stderr=err,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                    preexec_fn=preexec,
+                    env=self._base_env(),
                 )
         except Exception as e:  # noqa: BLE001 - a launch failure is the container's failure
             c.state = "DONE"
@@ -171,10 +202,18 @@ class ContainerManager:
         except KeyError:
             raise ValueError(f"Invalid user name {c.user}: the user does not exist on this node") from None
         if pw.pw_uid == 0:
-            raise ValueError("Running containers as root is not allowed (the LinuxContainerExecutor refuses it)")
+            raise ValueError(
+                "Running containers as root is not allowed (the LinuxContainerExecutor refuses it)"
+            )
         user_dir = os.path.join(self.local_dirs[0], "usercache", c.user)
-        for d in (user_dir, os.path.join(user_dir, "appcache"), self.app_dir(c.user, c.app_id), c.work_dir,
-                  self.app_log_dir(c.app_id), c.log_dir):
+        for d in (
+            user_dir,
+            os.path.join(user_dir, "appcache"),
+            self.app_dir(c.user, c.app_id),
+            c.work_dir,
+            self.app_log_dir(c.app_id),
+            c.log_dir,
+        ):
             os.chown(d, pw.pw_uid, pw.pw_gid)
         return _as_user(pw.pw_uid, pw.pw_gid, c.user), pw.pw_dir, (pw.pw_uid, pw.pw_gid)
 
@@ -231,8 +270,9 @@ class ContainerManager:
             "NM_HTTP_PORT": self.http_address.rpartition(":")[2],
             "NM_HTTP_ADDRESS": self.http_address,
             "NM_AUX_SERVICE_mapreduce_shuffle": self.http_address,
-            "LOCAL_DIRS": ",".join(os.path.join(d, "usercache", c.user, "appcache", c.app_id)
-                                   for d in self.local_dirs),
+            "LOCAL_DIRS": ",".join(
+                os.path.join(d, "usercache", c.user, "appcache", c.app_id) for d in self.local_dirs
+            ),
             "LOCAL_USER_DIRS": ",".join(os.path.join(d, "usercache", c.user) for d in self.local_dirs),
             "LOG_DIRS": c.log_dir,
             "USER": c.user,
@@ -247,11 +287,18 @@ class ContainerManager:
         if conf_dir:
             env["HADOOP_CONF_DIR"] = conf_dir
         env.update(spec.get("environment") or {})
-        command = (spec.get("commands") or "").replace("<LOG_DIR>", c.log_dir).replace(
-            "{{PYTHON}}", shlex.quote(sys.executable)).replace("{{JAVA_HOME}}", os.environ.get("JAVA_HOME", ""))
+        command = (
+            (spec.get("commands") or "")
+            .replace("<LOG_DIR>", c.log_dir)
+            .replace("{{PYTHON}}", shlex.quote(sys.executable))
+            .replace("{{JAVA_HOME}}", os.environ.get("JAVA_HOME", ""))
+        )
         lines = ["#!/bin/bash", "set -o pipefail -e"]
         lines += [f"export {k}={shlex.quote(str(v))}" for k, v in env.items()]
-        lines += [f"echo \"Launching container {c.container_id}\" > /dev/null", f"exec /bin/bash -c {shlex.quote(command)}"]
+        lines += [
+            f'echo "Launching container {c.container_id}" > /dev/null',
+            f"exec /bin/bash -c {shlex.quote(command)}",
+        ]
         path = os.path.join(c.work_dir, "launch_container.sh")
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -268,18 +315,25 @@ class ContainerManager:
         with self.lock:
             if c.kill_status is not None:
                 c.exit_status = c.kill_status
-                c.diagnostics = (c.diagnostics + f"Container killed on request. Exit code is {code}\n"
-                                 f"Container exited with a non-zero exit code {code}. ")
+                c.diagnostics = (
+                    c.diagnostics + f"Container killed on request. Exit code is {code}\n"
+                    f"Container exited with a non-zero exit code {code}. "
+                )
             else:
                 c.exit_status = code
                 if code != 0:
                     tail = _tail(os.path.join(c.log_dir, "stderr"))
-                    c.diagnostics = (f"Exception from container-launch.\nContainer id: {c.container_id}\n"
-                                     f"Exit code: {code}\n" + (f"\n[{tail}]\n" if tail else "")
-                                     + f"Container exited with a non-zero exit code {code}. ")
+                    c.diagnostics = (
+                        f"Exception from container-launch.\nContainer id: {c.container_id}\n"
+                        f"Exit code: {code}\n"
+                        + (f"\n[{tail}]\n" if tail else "")
+                        + f"Container exited with a non-zero exit code {code}. "
+                    )
             c.state = "DONE"
-        log.info(f"Container {c.container_id} transitioned from RUNNING to "
-                 f"{'EXITED_WITH_SUCCESS' if c.exit_status == 0 else 'EXITED_WITH_FAILURE'}")
+        log.info(
+            f"Container {c.container_id} transitioned from RUNNING to "
+            f"{'EXITED_WITH_SUCCESS' if c.exit_status == 0 else 'EXITED_WITH_FAILURE'}"
+        )
 
     # ------------------------------------------------------------------ stop
     def stop(self, container_id: str, status: int = EXIT_KILLED_BY_APPMASTER, diag: str = "") -> bool:
@@ -311,15 +365,19 @@ class ContainerManager:
             limit = c.memory_mb << 20
             vlimit = int(limit * self.vmem_ratio)
             if self.pmem_check and rss > limit:
-                diag = (f"Container [pid={c.proc.pid},containerID={c.container_id}] is running beyond physical "
-                        f"memory limits. Current usage: {human(rss)} of {human(limit)} physical memory used; "
-                        f"{human(vmem)} of {human(vlimit)} virtual memory used. Killing container.\n")
+                diag = (
+                    f"Container [pid={c.proc.pid},containerID={c.container_id}] is running beyond physical "
+                    f"memory limits. Current usage: {human(rss)} of {human(limit)} physical memory used; "
+                    f"{human(vmem)} of {human(vlimit)} virtual memory used. Killing container.\n"
+                )
                 monlog.warning(diag.strip())
                 self.stop(c.container_id, EXIT_KILLED_EXCEEDED_PMEM, diag)
             elif self.vmem_check and vmem > vlimit:
-                diag = (f"Container [pid={c.proc.pid},containerID={c.container_id}] is running beyond virtual "
-                        f"memory limits. Current usage: {human(rss)} of {human(limit)} physical memory used; "
-                        f"{human(vmem)} of {human(vlimit)} virtual memory used. Killing container.\n")
+                diag = (
+                    f"Container [pid={c.proc.pid},containerID={c.container_id}] is running beyond virtual "
+                    f"memory limits. Current usage: {human(rss)} of {human(limit)} physical memory used; "
+                    f"{human(vmem)} of {human(vlimit)} virtual memory used. Killing container.\n"
+                )
                 monlog.warning(diag.strip())
                 self.stop(c.container_id, EXIT_KILLED_EXCEEDED_VMEM, diag)
 
@@ -332,8 +390,14 @@ class ContainerManager:
                     if c.reported:
                         continue
                     c.reported = True
-                    out.append({"container_id": c.container_id, "state": "COMPLETE",
-                                "exit_status": c.exit_status, "diagnostics": c.diagnostics})
+                    out.append(
+                        {
+                            "container_id": c.container_id,
+                            "state": "COMPLETE",
+                            "exit_status": c.exit_status,
+                            "diagnostics": c.diagnostics,
+                        }
+                    )
                 else:
                     out.append({"container_id": c.container_id, "state": "RUNNING"})
         return out
@@ -341,7 +405,9 @@ class ContainerManager:
     def forget_app(self, app_id: str) -> None:
         """Drop the finished, reported containers of an application that ended."""
         with self.lock:
-            for cid in [c.container_id for c in self.app_containers(app_id) if c.state == "DONE" and c.reported]:
+            for cid in [
+                c.container_id for c in self.app_containers(app_id) if c.state == "DONE" and c.reported
+            ]:
                 del self.containers[cid]
 
     def app_containers(self, app_id: str) -> list[ContainerProc]:

@@ -14,7 +14,7 @@ def _stat(pid: int) -> tuple[int, int, int, int] | None:
             data = f.read().decode("utf-8", "replace")
     except OSError:
         return None
-    rest = data[data.rfind(")") + 2:].split()
+    rest = data[data.rfind(")") + 2 :].split()
     try:
         return int(rest[1]), int(rest[2]), int(rest[20]), int(rest[21]) * PAGE
     except (IndexError, ValueError):

@@ -82,12 +82,18 @@ class NodeManager:
         return yrpc.call(self.rm, "POST", path, payload, key=self.secret, timeout=10.0)
 
     async def register(self) -> None:
-        payload = {"node_id": self.node_id, "http_address": self.http_address,
-                   "resource": {"memory": self.memory, "vCores": self.vcores}, "version": "3.3.6"}
+        payload = {
+            "node_id": self.node_id,
+            "http_address": self.http_address,
+            "resource": {"memory": self.memory, "vCores": self.vcores},
+            "version": "3.3.6",
+        }
         resp = await asyncio.to_thread(self._rm_call, "/rpc/nm/register", payload)
         self.hb_ms = int(resp.get("heartbeat_ms", 1000))
-        log.info(f"Registered with ResourceManager as {self.node_id} with total resource of "
-                 f"<memory:{self.memory}, vCores:{self.vcores}>")
+        log.info(
+            f"Registered with ResourceManager as {self.node_id} with total resource of "
+            f"<memory:{self.memory}, vCores:{self.vcores}>"
+        )
         if resp.get("action") == "SHUTDOWN":
             log.warning("Received SHUTDOWN signal from Resourcemanager as part of registration")
             self.shutdown = True
@@ -103,9 +109,11 @@ class NodeManager:
                 statuses = self.cm.statuses()
                 logs, self.aggregated = self.aggregated, []
                 try:
-                    resp = await asyncio.to_thread(self._rm_call, "/rpc/nm/heartbeat",
-                                                   {"node_id": self.node_id, "containers": statuses,
-                                                    "log_aggregation": logs})
+                    resp = await asyncio.to_thread(
+                        self._rm_call,
+                        "/rpc/nm/heartbeat",
+                        {"node_id": self.node_id, "containers": statuses, "log_aggregation": logs},
+                    )
                 except Exception:
                     self.aggregated = logs + self.aggregated
                     for st in statuses:  # report them again next time
@@ -129,8 +137,9 @@ class NodeManager:
         assert self.cm is not None
         op = cmd.get("op")
         if op == "launch":
-            await asyncio.to_thread(self.cm.start, cmd["container_id"], cmd["app_id"], cmd["user"],
-                                    cmd["resource"], cmd["spec"])
+            await asyncio.to_thread(
+                self.cm.start, cmd["container_id"], cmd["app_id"], cmd["user"], cmd["resource"], cmd["spec"]
+            )
         elif op == "stop":
             from pyhdp.yarn.records import EXIT_KILLED_BY_RESOURCEMANAGER
 
@@ -165,8 +174,9 @@ class NodeManager:
             from pyhdp.yarn.nm.logagg import aggregate
 
             try:
-                n = await asyncio.to_thread(aggregate, self.conf, user, app_id, self.node_id,
-                                            self.cm.app_log_dir(app_id))
+                n = await asyncio.to_thread(
+                    aggregate, self.conf, user, app_id, self.node_id, self.cm.app_log_dir(app_id)
+                )
                 agglog.info(f"Application just finished : {app_id}; uploaded {n} log files")
                 self.aggregated.append({"app_id": app_id, "status": "SUCCEEDED"})
             except Exception as e:  # noqa: BLE001
@@ -209,9 +219,17 @@ class NodeManager:
         except (ValueError, KeyError) as e:
             return self._error(400, "BadRequestException", str(e))
         if d["container_id"] in self.cm.containers:
-            return self._json({"container_id": d["container_id"], "state": self.cm.containers[d["container_id"]].state})
-        c = await asyncio.to_thread(self.cm.start, d["container_id"], app_id, d.get("user", "dr.who"),
-                                    d.get("resource") or {}, d.get("spec") or {})
+            return self._json(
+                {"container_id": d["container_id"], "state": self.cm.containers[d["container_id"]].state}
+            )
+        c = await asyncio.to_thread(
+            self.cm.start,
+            d["container_id"],
+            app_id,
+            d.get("user", "dr.who"),
+            d.get("resource") or {},
+            d.get("spec") or {},
+        )
         return self._json({"container_id": c.container_id, "state": c.state})
 
     async def stop_containers(self, request):
@@ -248,8 +266,10 @@ class NodeManager:
             return self._error(400, "BadRequestException", str(e))
         real = os.path.realpath(path)
         allowed = [os.path.realpath(os.path.join(d, "usercache")) for d in self.cm.local_dirs]
-        if not any(real.startswith(a + os.sep) and f"{os.sep}appcache{os.sep}{app_id}{os.sep}" in real
-                   for a in allowed):
+        if not any(
+            real.startswith(a + os.sep) and f"{os.sep}appcache{os.sep}{app_id}{os.sep}" in real
+            for a in allowed
+        ):
             return self._error(403, "InvalidToken", f"{path} is not a map output of {app_id}")
         try:
             index = await asyncio.to_thread(read_index, real + ".index")
@@ -259,31 +279,56 @@ class NodeManager:
                 data = f.read(length)
         except (OSError, IndexError) as e:
             return self._error(404, "DiskErrorException", f"Error reading map output {path}: {e}")
-        return web.Response(body=data, headers={"X-Map-Records": str(count), "X-Map-Length": str(length)},
-                            content_type="application/octet-stream")
+        return web.Response(
+            body=data,
+            headers={"X-Map-Records": str(count), "X-Map-Length": str(length)},
+            content_type="application/octet-stream",
+        )
 
     async def node_info(self, request):
         assert self.cm is not None
         cs = [c for c in self.cm.containers.values() if c.state != "DONE"]
-        return self._json({"nodeInfo": {
-            "healthReport": "", "totalVmemAllocatedContainersMB": int(sum(c.memory_mb for c in cs) * 2.1),
-            "totalPmemAllocatedContainersMB": sum(c.memory_mb for c in cs),
-            "totalVCoresAllocatedContainers": sum(c.vcores for c in cs),
-            "vmemCheckEnabled": self.cm.vmem_check, "pmemCheckEnabled": self.cm.pmem_check,
-            "lastNodeUpdateTime": int(time.time() * 1000), "nodeHealthy": True,
-            "nodeManagerVersion": "3.3.6", "nodeManagerBuildVersion": "3.3.6 from pyhdp",
-            "nodeManagerVersionBuiltOn": "2023-06-18T08:22Z", "hadoopVersion": "3.3.6",
-            "hadoopBuildVersion": "3.3.6 from pyhdp", "hadoopVersionBuiltOn": "2023-06-18T08:22Z",
-            "id": self.node_id, "nodeHostName": self.host, "nmStartupTime": self.started}})
+        return self._json(
+            {
+                "nodeInfo": {
+                    "healthReport": "",
+                    "totalVmemAllocatedContainersMB": int(sum(c.memory_mb for c in cs) * 2.1),
+                    "totalPmemAllocatedContainersMB": sum(c.memory_mb for c in cs),
+                    "totalVCoresAllocatedContainers": sum(c.vcores for c in cs),
+                    "vmemCheckEnabled": self.cm.vmem_check,
+                    "pmemCheckEnabled": self.cm.pmem_check,
+                    "lastNodeUpdateTime": int(time.time() * 1000),
+                    "nodeHealthy": True,
+                    "nodeManagerVersion": "3.3.6",
+                    "nodeManagerBuildVersion": "3.3.6 from pyhdp",
+                    "nodeManagerVersionBuiltOn": "2023-06-18T08:22Z",
+                    "hadoopVersion": "3.3.6",
+                    "hadoopBuildVersion": "3.3.6 from pyhdp",
+                    "hadoopVersionBuiltOn": "2023-06-18T08:22Z",
+                    "id": self.node_id,
+                    "nodeHostName": self.host,
+                    "nmStartupTime": self.started,
+                }
+            }
+        )
 
     def _container_json(self, c) -> dict[str, Any]:
         state = {"NEW": "NEW", "LOCALIZING": "LOCALIZING", "RUNNING": "RUNNING", "KILLING": "KILLING"}.get(
-            c.state, "DONE")
+            c.state, "DONE"
+        )
         files = sorted(os.listdir(c.log_dir)) if os.path.isdir(c.log_dir) else []
-        return {"id": c.container_id, "state": state, "nodeId": self.node_id,
-                "containerLogsLink": f"http://{self.http_address}/node/containerlogs/{c.container_id}/{c.user}",
-                "user": c.user, "exitCode": c.exit_status, "diagnostics": c.diagnostics,
-                "totalMemoryNeededMB": c.memory_mb, "totalVCoresNeeded": c.vcores, "containerLogFiles": files}
+        return {
+            "id": c.container_id,
+            "state": state,
+            "nodeId": self.node_id,
+            "containerLogsLink": f"http://{self.http_address}/node/containerlogs/{c.container_id}/{c.user}",
+            "user": c.user,
+            "exitCode": c.exit_status,
+            "diagnostics": c.diagnostics,
+            "totalMemoryNeededMB": c.memory_mb,
+            "totalVCoresNeeded": c.vcores,
+            "containerLogFiles": files,
+        }
 
     async def containers(self, request):
         assert self.cm is not None
@@ -294,8 +339,11 @@ class NodeManager:
         assert self.cm is not None
         c = self.cm.containers.get(request.match_info["cid"])
         if c is None:
-            return self._error(404, "NotFoundException", f"java.lang.Exception: container with id, "
-                               f"{request.match_info['cid']}, not found")
+            return self._error(
+                404,
+                "NotFoundException",
+                f"java.lang.Exception: container with id, {request.match_info['cid']}, not found",
+            )
         return self._json({"container": self._container_json(c)})
 
     async def container_log(self, request):
@@ -318,8 +366,15 @@ class NodeManager:
         by_app: dict[str, list] = {}
         for c in self.cm.containers.values():
             by_app.setdefault(c.app_id, []).append(c)
-        out = [{"id": a, "state": "FINISHED" if a in self.finished_apps else "RUNNING", "user": cs[0].user,
-                "containerids": [c.container_id for c in cs]} for a, cs in sorted(by_app.items())]
+        out = [
+            {
+                "id": a,
+                "state": "FINISHED" if a in self.finished_apps else "RUNNING",
+                "user": cs[0].user,
+                "containerids": [c.container_id for c in cs],
+            }
+            for a, cs in sorted(by_app.items())
+        ]
         return self._json({"apps": {"app": out} if out else None})
 
     def routes(self, app) -> None:

@@ -245,11 +245,21 @@ class RMCore:
     @_apply.register
     def _submit(self, e: ev.SubmitApp) -> list[ev.Instruction]:
         if e.app_id in self.apps:
-            raise ev.InvalidStateError(f"Application with id {e.app_id} is already present! Cannot add a duplicate!")
+            raise ev.InvalidStateError(
+                f"Application with id {e.app_id} is already present! Cannot add a duplicate!"
+            )
         app = App(
-            e.app_id, e.user, e.name, e.queue, e.app_type.upper(), e.am_resource, e.am_spec,
+            e.app_id,
+            e.user,
+            e.name,
+            e.queue,
+            e.app_type.upper(),
+            e.am_resource,
+            e.am_spec,
             min(e.max_attempts or self.settings.am_max_attempts, self.settings.am_max_attempts),
-            e.now, tuple(e.tags), e.priority,
+            e.now,
+            tuple(e.tags),
+            e.priority,
         )
         app.start_time = e.now
         app.log_aggregation = "NOT_START" if self.settings.log_aggregation else "DISABLED"
@@ -261,7 +271,9 @@ class RMCore:
             app.final_status = "FAILED"
             return out + self._set_state(app, "FAILED", e.now, "unknown queue")
         if leaf.state != "RUNNING":
-            app.diagnostics = f"Queue {leaf.name} is STOPPED. Cannot accept submission of application: {e.app_id}"
+            app.diagnostics = (
+                f"Queue {leaf.name} is STOPPED. Cannot accept submission of application: {e.app_id}"
+            )
             app.final_status = "FAILED"
             return out + self._set_state(app, "FAILED", e.now, "queue stopped")
         try:
@@ -293,11 +305,22 @@ class RMCore:
         nodes = set()
         for c in app.live_containers:
             nodes.add(c.node_id)
-            status = EXIT_KILLED_AFTER_APP_COMPLETION if app.state == "FINISHED" else EXIT_KILLED_BY_RESOURCEMANAGER
+            status = (
+                EXIT_KILLED_AFTER_APP_COMPLETION
+                if app.state == "FINISHED"
+                else EXIT_KILLED_BY_RESOURCEMANAGER
+            )
             if not (c.is_am and app.state == "FINISHED"):  # an unregistered AM exits by itself
                 out.append(ev.StopContainer(c.node_id, c.container_id))
-            self._complete(app, c, status, "Container killed by the ApplicationMaster." if app.state == "FINISHED"
-                           else "Container killed on request.", now)
+            self._complete(
+                app,
+                c,
+                status,
+                "Container killed by the ApplicationMaster."
+                if app.state == "FINISHED"
+                else "Container killed on request.",
+                now,
+            )
         for c in app.containers.values():
             nodes.add(c.node_id)
         leaf = find_leaf(self.root, app.queue)
@@ -402,18 +425,25 @@ class RMCore:
             if c.state == "ALLOCATED":
                 c.state = "ACQUIRED"
             node = self.nodes.get(c.node_id)
-            new.append({
-                "container_id": cid,
-                "node_id": c.node_id,
-                "node_http_address": node.http_address if node else "",
-                "resource": c.resource.to_json(),
-                "priority": c.priority,
-            })
+            new.append(
+                {
+                    "container_id": cid,
+                    "node_id": c.node_id,
+                    "node_http_address": node.http_address if node else "",
+                    "resource": c.resource.to_json(),
+                    "priority": c.priority,
+                }
+            )
         done, lost = a.completed, a.lost_nodes
         a.new_containers, a.completed, a.lost_nodes = [], [], []
         live = [n.node_id for n in self.nodes.values() if n.state == "RUNNING"]
-        return {"allocated": new, "completed": done, "lost_nodes": lost, "num_nodes": len(live),
-                "app_state": app.state}
+        return {
+            "allocated": new,
+            "completed": done,
+            "lost_nodes": lost,
+            "num_nodes": len(live),
+            "app_state": app.state,
+        }
 
     @_apply.register
     def _finish_am(self, e: ev.FinishAM) -> list[ev.Instruction]:
@@ -426,7 +456,9 @@ class RMCore:
         a.state = "FINISHED"
         a.finish_time = e.now
         a.diagnostics = e.diagnostics
-        app.final_status = e.final_status if e.final_status in ("SUCCEEDED", "FAILED", "KILLED") else "UNDEFINED"
+        app.final_status = (
+            e.final_status if e.final_status in ("SUCCEEDED", "FAILED", "KILLED") else "UNDEFINED"
+        )
         app.diagnostics = e.diagnostics
         app.final_tracking_url = e.tracking_url
         app.progress = 1.0
@@ -443,8 +475,9 @@ class RMCore:
             n = Node(e.node_id, e.http_address, e.resource, state="DECOMMISSIONED", last_heartbeat=e.now)
             self.nodes[e.node_id] = n
             return out
-        self.nodes[e.node_id] = Node(e.node_id, e.http_address, e.resource, last_heartbeat=e.now,
-                                     version=e.version)
+        self.nodes[e.node_id] = Node(
+            e.node_id, e.http_address, e.resource, last_heartbeat=e.now, version=e.version
+        )
         return out
 
     @_apply.register
@@ -478,8 +511,11 @@ class RMCore:
                 continue
             if st.get("state") == "COMPLETE":
                 if c.state != "COMPLETED":
-                    out.extend(self._container_exited(app, c, int(st.get("exit_status", -1000)),
-                                                      st.get("diagnostics", ""), e.now))
+                    out.extend(
+                        self._container_exited(
+                            app, c, int(st.get("exit_status", -1000)), st.get("diagnostics", ""), e.now
+                        )
+                    )
             else:
                 if c.state == "COMPLETED":
                     out.append(ev.StopContainer(e.node_id, cid))
@@ -493,7 +529,9 @@ class RMCore:
                             app.launch_time = e.now
         return out
 
-    def _container_exited(self, app: App, c: Container, status: int, diag: str, now: int) -> list[ev.Instruction]:
+    def _container_exited(
+        self, app: App, c: Container, status: int, diag: str, now: int
+    ) -> list[ev.Instruction]:
         self._complete(app, c, status, diag, now)
         if not c.is_am:
             return []
@@ -511,18 +549,26 @@ class RMCore:
             if ids.attempt_of_container(c.container_id) == a.attempt_id:
                 out.append(ev.StopContainer(c.node_id, c.container_id))
                 self._complete(app, c, EXIT_ABORTED, "Container of a completed attempt", now)
-        text = (f"AM Container for {a.attempt_id} exited with  exitCode: {status}\n"
-                f"{diag.rstrip()}\nFor more detailed output, check the application tracking page: "
-                f"/cluster/app/{app.app_id} Then click on links to logs of each attempt.\n"
-                ". Failing this attempt.")
+        text = (
+            f"AM Container for {a.attempt_id} exited with  exitCode: {status}\n"
+            f"{diag.rstrip()}\nFor more detailed output, check the application tracking page: "
+            f"/cluster/app/{app.app_id} Then click on links to logs of each attempt.\n"
+            ". Failing this attempt."
+        )
         a.diagnostics = text
         if len(app.attempts) < app.max_attempts:
             app.diagnostics = text
-            out += self._set_state(app, "ACCEPTED", now, "AM failed, new attempt") if app.state != "ACCEPTED" else []
+            out += (
+                self._set_state(app, "ACCEPTED", now, "AM failed, new attempt")
+                if app.state != "ACCEPTED"
+                else []
+            )
             self._new_attempt(app, now)
             return out
-        app.diagnostics = (f"Application {app.app_id} failed {app.max_attempts} times due to {text}"
-                           "Diagnostics: Failing the application.")
+        app.diagnostics = (
+            f"Application {app.app_id} failed {app.max_attempts} times due to {text}"
+            "Diagnostics: Failing the application."
+        )
         app.final_status = "FAILED"
         return out + self._set_state(app, "FAILED", now, "AM failed, no attempts left")
 
@@ -579,15 +625,22 @@ class RMCore:
                 out.extend(self._node_gone(node, "LOST", e.now, "Container released on a *lost* node"))
         for app in list(self.apps.values()):
             a = app.attempt
-            if (a is None or a.state not in ("LAUNCHED", "RUNNING") or app.state in FINAL_STATES
-                    or e.now - a.last_heartbeat <= self.settings.am_expiry_ms):
+            if (
+                a is None
+                or a.state not in ("LAUNCHED", "RUNNING")
+                or app.state in FINAL_STATES
+                or e.now - a.last_heartbeat <= self.settings.am_expiry_ms
+            ):
                 continue
             c = app.containers.get(a.am_container)
             if c is not None and c.state != "COMPLETED":
                 out.append(ev.StopContainer(c.node_id, c.container_id))
                 self._complete(app, c, EXIT_ABORTED, "", e.now)
-            out.extend(self._am_failed(app, a, EXIT_ABORTED,
-                                       f"ApplicationMaster for attempt {a.attempt_id} timed out", e.now))
+            out.extend(
+                self._am_failed(
+                    app, a, EXIT_ABORTED, f"ApplicationMaster for attempt {a.attempt_id} timed out", e.now
+                )
+            )
         return out
 
     @_apply.register
@@ -596,8 +649,11 @@ class RMCore:
         out: list[ev.Instruction] = []
         for node in self.nodes.values():
             if node.state == "RUNNING" and (node.host in e.excluded or node.node_id in e.excluded):
-                out.extend(self._node_gone(node, "DECOMMISSIONED", e.now,
-                                           "Container released on a *decommissioned* node"))
+                out.extend(
+                    self._node_gone(
+                        node, "DECOMMISSIONED", e.now, "Container released on a *decommissioned* node"
+                    )
+                )
         return out
 
     def refresh_queues(self, conf: Any) -> None:
@@ -609,8 +665,9 @@ class RMCore:
 
         return schedule(self, now)
 
-    def allocate_container(self, app: App, node: Node, resource: Resource, priority: int, is_am: bool,
-                           now: int) -> Container:
+    def allocate_container(
+        self, app: App, node: Node, resource: Resource, priority: int, is_am: bool, now: int
+    ) -> Container:
         a = app.attempt
         assert a is not None
         cid = ids.container_id(a.attempt_id, app.next_container)

@@ -110,9 +110,7 @@ def build_queues(conf: Any, old: Queue | None = None) -> Queue:
         if q.children:
             total = sum(c.capacity for c in q.children)
             if abs(total - 100.0) > 0.01:
-                raise QueueConfigError(
-                    f"Illegal capacity of {total / 100.0} for children of queue {path}"
-                )
+                raise QueueConfigError(f"Illegal capacity of {total / 100.0} for children of queue {path}")
         return q
 
     root = make("root", "root", None)
@@ -149,7 +147,8 @@ def acl_allows(acl: str | None, user: str, groups: tuple[str, ...]) -> bool:
         return True
     users, _, grps = acl.strip("\n").partition(" ")
     return user in {u.strip() for u in users.split(",") if u.strip()} or bool(
-        set(groups) & {g.strip() for g in grps.split(",") if g.strip()})
+        set(groups) & {g.strip() for g in grps.split(",") if g.strip()}
+    )
 
 
 def may_submit(root: Queue, leaf_name: str, user: str, groups: tuple[str, ...], conf: Any) -> bool:

@@ -16,20 +16,22 @@ BUILD = f"{VERSION} from pyhdp by pyhdp source checksum 0"
 
 
 def cluster_info(core: RMCore, started: int, store_name: str) -> dict[str, Any]:
-    return {"clusterInfo": {
-        "id": core.cluster_ts,
-        "startedOn": started,
-        "state": "STARTED",
-        "haState": "ACTIVE",
-        "rmStateStoreName": store_name,
-        "resourceManagerVersion": VERSION,
-        "resourceManagerBuildVersion": BUILD,
-        "resourceManagerVersionBuiltOn": "2023-06-18T08:22Z",
-        "hadoopVersion": VERSION,
-        "hadoopBuildVersion": BUILD,
-        "hadoopVersionBuiltOn": "2023-06-18T08:22Z",
-        "haZooKeeperConnectionState": "ResourceManager HA is not enabled.",
-    }}
+    return {
+        "clusterInfo": {
+            "id": core.cluster_ts,
+            "startedOn": started,
+            "state": "STARTED",
+            "haState": "ACTIVE",
+            "rmStateStoreName": store_name,
+            "resourceManagerVersion": VERSION,
+            "resourceManagerBuildVersion": BUILD,
+            "resourceManagerVersionBuiltOn": "2023-06-18T08:22Z",
+            "hadoopVersion": VERSION,
+            "hadoopBuildVersion": BUILD,
+            "hadoopVersionBuiltOn": "2023-06-18T08:22Z",
+            "haZooKeeperConnectionState": "ResourceManager HA is not enabled.",
+        }
+    }
 
 
 def metrics(core: RMCore) -> dict[str, Any]:
@@ -41,35 +43,37 @@ def metrics(core: RMCore) -> dict[str, Any]:
     nodes = list(core.nodes.values())
     containers = sum(len(a.live_containers) for a in apps)
     pend_c = sum(sum(k.count for k in (a.attempt.pending if a.attempt else [])) for a in apps)
-    return {"clusterMetrics": {
-        "appsSubmitted": len(apps),
-        "appsCompleted": count["FINISHED"] + count["FAILED"] + count["KILLED"],
-        "appsPending": pending,
-        "appsRunning": count["RUNNING"],
-        "appsFailed": count["FAILED"],
-        "appsKilled": count["KILLED"],
-        "reservedMB": 0,
-        "availableMB": total.memory - used.memory,
-        "allocatedMB": used.memory,
-        "totalMB": total.memory,
-        "reservedVirtualCores": 0,
-        "availableVirtualCores": total.vcores - used.vcores,
-        "allocatedVirtualCores": used.vcores,
-        "totalVirtualCores": total.vcores,
-        "containersAllocated": containers,
-        "containersReserved": 0,
-        "containersPending": pend_c,
-        "totalNodes": sum(n.state in ("RUNNING", "NEW", "UNHEALTHY") for n in nodes),
-        "activeNodes": sum(n.state == "RUNNING" for n in nodes),
-        "lostNodes": sum(n.state == "LOST" for n in nodes),
-        "unhealthyNodes": sum(n.state == "UNHEALTHY" for n in nodes),
-        "decommissioningNodes": sum(n.state == "DECOMMISSIONING" for n in nodes),
-        "decommissionedNodes": sum(n.state == "DECOMMISSIONED" for n in nodes),
-        "rebootedNodes": sum(n.state == "REBOOTED" for n in nodes),
-        "shutdownNodes": sum(n.state == "SHUTDOWN" for n in nodes),
-        "utilizedMBPercent": int(100 * used.memory / total.memory) if total.memory else 0,
-        "utilizedVirtualCoresPercent": int(100 * used.vcores / total.vcores) if total.vcores else 0,
-    }}
+    return {
+        "clusterMetrics": {
+            "appsSubmitted": len(apps),
+            "appsCompleted": count["FINISHED"] + count["FAILED"] + count["KILLED"],
+            "appsPending": pending,
+            "appsRunning": count["RUNNING"],
+            "appsFailed": count["FAILED"],
+            "appsKilled": count["KILLED"],
+            "reservedMB": 0,
+            "availableMB": total.memory - used.memory,
+            "allocatedMB": used.memory,
+            "totalMB": total.memory,
+            "reservedVirtualCores": 0,
+            "availableVirtualCores": total.vcores - used.vcores,
+            "allocatedVirtualCores": used.vcores,
+            "totalVirtualCores": total.vcores,
+            "containersAllocated": containers,
+            "containersReserved": 0,
+            "containersPending": pend_c,
+            "totalNodes": sum(n.state in ("RUNNING", "NEW", "UNHEALTHY") for n in nodes),
+            "activeNodes": sum(n.state == "RUNNING" for n in nodes),
+            "lostNodes": sum(n.state == "LOST" for n in nodes),
+            "unhealthyNodes": sum(n.state == "UNHEALTHY" for n in nodes),
+            "decommissioningNodes": sum(n.state == "DECOMMISSIONING" for n in nodes),
+            "decommissionedNodes": sum(n.state == "DECOMMISSIONED" for n in nodes),
+            "rebootedNodes": sum(n.state == "REBOOTED" for n in nodes),
+            "shutdownNodes": sum(n.state == "SHUTDOWN" for n in nodes),
+            "utilizedMBPercent": int(100 * used.memory / total.memory) if total.memory else 0,
+            "utilizedVirtualCoresPercent": int(100 * used.vcores / total.vcores) if total.vcores else 0,
+        }
+    }
 
 
 def _queue(core: RMCore, q: Queue, total: Resource) -> dict[str, Any]:
@@ -90,20 +94,22 @@ def _queue(core: RMCore, q: Queue, total: Resource) -> dict[str, Any]:
     }
     if q.is_leaf:
         apps = [core.apps[i] for i in q.apps if i in core.apps]
-        d.update({
-            "type": "capacitySchedulerLeafQueueInfo",
-            "numApplications": len(apps),
-            "numActiveApplications": sum(a.state == "RUNNING" for a in apps),
-            "numPendingApplications": sum(a.state == "ACCEPTED" for a in apps),
-            "numContainers": sum(len(a.live_containers) for a in apps),
-            "maxApplications": 10000,
-            "maxApplicationsPerUser": 10000,
-            "userLimit": 100,
-            "userLimitFactor": 1.0,
-            "users": None,
-            "AMResourceLimit": {"memory": int(total.memory * q.am_percent * q.abs_capacity), "vCores": 1},
-            "usedAMResource": {"memory": q.am_used.memory, "vCores": q.am_used.vcores},
-        })
+        d.update(
+            {
+                "type": "capacitySchedulerLeafQueueInfo",
+                "numApplications": len(apps),
+                "numActiveApplications": sum(a.state == "RUNNING" for a in apps),
+                "numPendingApplications": sum(a.state == "ACCEPTED" for a in apps),
+                "numContainers": sum(len(a.live_containers) for a in apps),
+                "maxApplications": 10000,
+                "maxApplicationsPerUser": 10000,
+                "userLimit": 100,
+                "userLimitFactor": 1.0,
+                "users": None,
+                "AMResourceLimit": {"memory": int(total.memory * q.am_percent * q.abs_capacity), "vCores": 1},
+                "usedAMResource": {"memory": q.am_used.memory, "vCores": q.am_used.vcores},
+            }
+        )
     else:
         d["queues"] = {"queue": [_queue(core, c, total) for c in q.children]}
         d["numApplications"] = sum(len(c.apps) for c in q.walk() if c.is_leaf)
@@ -113,14 +119,18 @@ def _queue(core: RMCore, q: Queue, total: Resource) -> dict[str, Any]:
 def scheduler(core: RMCore) -> dict[str, Any]:
     total = cluster_resource(core)
     root = _queue(core, core.root, total)
-    return {"scheduler": {"schedulerInfo": {
-        "type": "capacityScheduler",
-        "capacity": 100.0,
-        "usedCapacity": root["absoluteUsedCapacity"],
-        "maxCapacity": 100.0,
-        "queueName": "root",
-        "queues": root["queues"],
-    }}}
+    return {
+        "scheduler": {
+            "schedulerInfo": {
+                "type": "capacityScheduler",
+                "capacity": 100.0,
+                "usedCapacity": root["absoluteUsedCapacity"],
+                "maxCapacity": 100.0,
+                "queueName": "root",
+                "queues": root["queues"],
+            }
+        }
+    }
 
 
 def queue_info(core: RMCore, q: Queue) -> dict[str, Any]:
@@ -133,7 +143,10 @@ def app_json(core: RMCore, app: App, rm_web: str) -> dict[str, Any]:
     am = app.containers.get(a.am_container) if a and a.am_container else None
     node = core.nodes.get(am.node_id) if am else None
     if app.state in FINAL_STATES:
-        tracking_ui, tracking = "History", app.final_tracking_url or f"http://{rm_web}/cluster/app/{app.app_id}"
+        tracking_ui, tracking = (
+            "History",
+            app.final_tracking_url or f"http://{rm_web}/cluster/app/{app.app_id}",
+        )
     elif running:
         tracking_ui, tracking = "ApplicationMaster", f"http://{rm_web}/proxy/{app.app_id}/"
     else:
@@ -160,7 +173,8 @@ def app_json(core: RMCore, app: App, rm_web: str) -> dict[str, Any]:
         "finishedTime": app.finish_time,
         "elapsedTime": (app.finish_time or core_now(core)) - app.start_time if app.start_time else 0,
         "amContainerLogs": f"http://{node.http_address}/node/containerlogs/{am.container_id}/{app.user}"
-        if node and am else "",
+        if node and am
+        else "",
         "amHostHttpAddress": node.http_address if node else "",
         "amRPCAddress": f"{a.host}:{a.rpc_port}" if a and a.host else "N/A",
         "allocatedMB": app.used.memory if running else -1,
@@ -199,23 +213,26 @@ def attempts_json(core: RMCore, app: App) -> dict[str, Any]:
     for a in app.attempts:
         c = app.containers.get(a.am_container) if a.am_container else None
         node = core.nodes.get(c.node_id) if c else None
-        out.append({
-            "id": a.number,
-            "startTime": a.start_time,
-            "finishedTime": a.finish_time,
-            "containerId": a.am_container,
-            "nodeHttpAddress": node.http_address if node else "",
-            "nodeId": c.node_id if c else "",
-            "logsLink": f"http://{node.http_address}/node/containerlogs/{c.container_id}/{app.user}"
-            if node and c else "",
-            "blacklistedNodes": "",
-            "appAttemptId": a.attempt_id,
-            "appAttemptState": a.state,
-            "diagnosticsInfo": a.diagnostics,
-            "trackingUrl": a.tracking_url,
-            "host": a.host,
-            "rpcPort": a.rpc_port,
-        })
+        out.append(
+            {
+                "id": a.number,
+                "startTime": a.start_time,
+                "finishedTime": a.finish_time,
+                "containerId": a.am_container,
+                "nodeHttpAddress": node.http_address if node else "",
+                "nodeId": c.node_id if c else "",
+                "logsLink": f"http://{node.http_address}/node/containerlogs/{c.container_id}/{app.user}"
+                if node and c
+                else "",
+                "blacklistedNodes": "",
+                "appAttemptId": a.attempt_id,
+                "appAttemptState": a.state,
+                "diagnosticsInfo": a.diagnostics,
+                "trackingUrl": a.tracking_url,
+                "host": a.host,
+                "rpcPort": a.rpc_port,
+            }
+        )
     return {"appAttempts": {"appAttempt": out}}
 
 
@@ -228,21 +245,23 @@ def containers_json(core: RMCore, app: App, attempt_id: str) -> list[dict[str, A
             continue
         node = core.nodes.get(c.node_id)
         http = node.http_address if node else ""
-        out.append({
-            "containerId": c.container_id,
-            "allocatedMB": c.resource.memory,
-            "allocatedVCores": c.resource.vcores,
-            "assignedNodeId": c.node_id,
-            "priority": c.priority,
-            "startedTime": c.start_time,
-            "finishedTime": c.finish_time,
-            "elapsedTime": (c.finish_time or core_now(core)) - c.start_time,
-            "logUrl": f"http://{http}/node/containerlogs/{c.container_id}/{app.user}",
-            "containerExitStatus": c.exit_status if c.state == "COMPLETED" else 0,
-            "containerState": "COMPLETE" if c.state == "COMPLETED" else "RUNNING",
-            "nodeHttpAddress": f"http://{http}" if http else "",
-            "diagnosticsInfo": c.diagnostics,
-        })
+        out.append(
+            {
+                "containerId": c.container_id,
+                "allocatedMB": c.resource.memory,
+                "allocatedVCores": c.resource.vcores,
+                "assignedNodeId": c.node_id,
+                "priority": c.priority,
+                "startedTime": c.start_time,
+                "finishedTime": c.finish_time,
+                "elapsedTime": (c.finish_time or core_now(core)) - c.start_time,
+                "logUrl": f"http://{http}/node/containerlogs/{c.container_id}/{app.user}",
+                "containerExitStatus": c.exit_status if c.state == "COMPLETED" else 0,
+                "containerState": "COMPLETE" if c.state == "COMPLETED" else "RUNNING",
+                "nodeHttpAddress": f"http://{http}" if http else "",
+                "diagnosticsInfo": c.diagnostics,
+            }
+        )
     return out
 
 

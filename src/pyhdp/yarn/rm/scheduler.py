@@ -50,8 +50,9 @@ def _queue_room(q: Queue, r: Resource, total: Resource) -> bool:
     ) <= total.vcores * limit + 1e-6
 
 
-def _try_app(core: RMCore, app: App, q: Queue, nodes: list[Node], total: Resource, now: int
-             ) -> list[ev.Instruction] | None:
+def _try_app(
+    core: RMCore, app: App, q: Queue, nodes: list[Node], total: Resource, now: int
+) -> list[ev.Instruction] | None:
     a = app.attempt
     if a is None:
         return None
@@ -98,7 +99,9 @@ def schedule(core: RMCore, now: int) -> list[ev.Instruction]:
     blocked: set[str] = set()
     while True:
         placed = False
-        for q in sorted(leaves, key=lambda q: (q.used.memory / max(total.memory * q.abs_capacity, 1e-9), q.path)):
+        for q in sorted(
+            leaves, key=lambda q: (q.used.memory / max(total.memory * q.abs_capacity, 1e-9), q.path)
+        ):
             if q.path in blocked:
                 continue
             apps = [core.apps[i] for i in q.apps if i in core.apps]

@@ -71,7 +71,10 @@ class ResourceManager:
         if conf.get_bool("yarn.resourcemanager.recovery.enabled", False):
             from pyhdp.yarn.rm.store import StateStore, recover
 
-            root = conf.get_trimmed("yarn.resourcemanager.fs.state-store.uri") or "/tmp/hadoop-yarn/system/rmstore"
+            root = (
+                conf.get_trimmed("yarn.resourcemanager.fs.state-store.uri")
+                or "/tmp/hadoop-yarn/system/rmstore"
+            )
             self.store = StateStore(root)
             again = recover(self.core, self.store.load(), self.started)
             for app_id in again:
@@ -84,8 +87,14 @@ class ResourceManager:
         out = self.core.handle(*events)
         for ins in out:
             if isinstance(ins, ev.LaunchContainer):
-                cmd = {"op": "launch", "container_id": ins.container_id, "app_id": ins.app_id, "user": ins.user,
-                       "resource": ins.resource.to_json(), "spec": self._am_spec(ins)}
+                cmd = {
+                    "op": "launch",
+                    "container_id": ins.container_id,
+                    "app_id": ins.app_id,
+                    "user": ins.user,
+                    "resource": ins.resource.to_json(),
+                    "spec": self._am_spec(ins),
+                }
                 self._push_launch(ins.node_id, cmd)
             elif isinstance(ins, ev.StopContainer):
                 self._to_node(ins.node_id, {"op": "stop", "container_id": ins.container_id})
@@ -113,9 +122,19 @@ class ResourceManager:
 
         def push() -> None:
             try:
-                yrpc.call(node.http_address, "POST", "/rpc/containers/start",
-                          {"container_id": cmd["container_id"], "user": cmd["user"], "resource": cmd["resource"],
-                           "spec": cmd["spec"]}, key=self.secret, timeout=10.0)
+                yrpc.call(
+                    node.http_address,
+                    "POST",
+                    "/rpc/containers/start",
+                    {
+                        "container_id": cmd["container_id"],
+                        "user": cmd["user"],
+                        "resource": cmd["resource"],
+                        "spec": cmd["spec"],
+                    },
+                    key=self.secret,
+                    timeout=10.0,
+                )
             except Exception as e:  # noqa: BLE001 - the heartbeat will carry it
                 log.info(f"Could not start {cmd['container_id']} on {node_id} directly ({e}); via heartbeat")
                 loop.call_soon_threadsafe(self._to_node, node_id, cmd)
@@ -129,14 +148,16 @@ class ResourceManager:
         spec = dict(ins.spec)
         env = dict(spec.get("environment") or {})
         attempt = ids.attempt_of_container(ins.container_id)
-        env.update({
-            "PYHDP_APP_TOKEN": yrpc.app_token(self.secret, ins.app_id).decode(),
-            "PYHDP_RM_ADDRESS": self.web,
-            "APPLICATION_WEB_PROXY_BASE": f"/proxy/{ins.app_id}",
-            "APP_SUBMIT_TIME_ENV": str(self.core.apps[ins.app_id].submit_time),
-            "MAX_APP_ATTEMPTS": str(self.core.apps[ins.app_id].max_attempts),
-            "PYHDP_APP_ATTEMPT_ID": attempt,
-        })
+        env.update(
+            {
+                "PYHDP_APP_TOKEN": yrpc.app_token(self.secret, ins.app_id).decode(),
+                "PYHDP_RM_ADDRESS": self.web,
+                "APPLICATION_WEB_PROXY_BASE": f"/proxy/{ins.app_id}",
+                "APP_SUBMIT_TIME_ENV": str(self.core.apps[ins.app_id].submit_time),
+                "MAX_APP_ATTEMPTS": str(self.core.apps[ins.app_id].max_attempts),
+                "PYHDP_APP_ATTEMPT_ID": attempt,
+            }
+        )
         spec["environment"] = env
         return spec
 
@@ -144,8 +165,9 @@ class ResourceManager:
     def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None):
         from aiohttp import web
 
-        return web.Response(status=status, text=json.dumps(data), content_type="application/json",
-                            headers=headers)
+        return web.Response(
+            status=status, text=json.dumps(data), content_type="application/json", headers=headers
+        )
 
     def _error(self, status: int, exception: str, message: str):
         return self._json(yrpc.remote_exception(exception, message), status)
@@ -159,11 +181,16 @@ class ResourceManager:
         try:
             ids.parse_app_id(app_id)
         except ValueError:
-            return None, self._error(400, "BadRequestException", f"java.lang.IllegalArgumentException: "
-                                     f"Invalid ApplicationId: {app_id}")
+            return None, self._error(
+                400,
+                "BadRequestException",
+                f"java.lang.IllegalArgumentException: Invalid ApplicationId: {app_id}",
+            )
         app = self.core.apps.get(app_id)
         if app is None:
-            return None, self._error(404, "NotFoundException", f"java.lang.Exception: app with id: {app_id} not found")
+            return None, self._error(
+                404, "NotFoundException", f"java.lang.Exception: app with id: {app_id} not found"
+            )
         return app, None
 
     # ------------------------------------------------------------------ ACLs (yarn.acl.enable)
@@ -186,8 +213,10 @@ class ResourceManager:
             return ""  # the core fails it: unknown queue
         if may_submit(self.core.root, queue, user, self._groups(user), self.sched_conf):
             return ""
-        return (f"org.apache.hadoop.security.AccessControlException: User {user} does not have permission to "
-                f"submit {app_id} to queue {queue}")
+        return (
+            f"org.apache.hadoop.security.AccessControlException: User {user} does not have permission to "
+            f"submit {app_id} to queue {queue}"
+        )
 
     def _may_modify(self, user: str, app) -> bool:
         from pyhdp.yarn.rm.queues import may_administer
@@ -198,9 +227,14 @@ class ResourceManager:
 
     # ------------------------------------------------------------------ REST
     async def info(self, request):
-        return self._json(rest.cluster_info(self.core, self.started,
-                                            "org.apache.hadoop.yarn.server.resourcemanager.recovery."
-                                            + ("FileSystemRMStateStore" if self.store else "NullRMStateStore")))
+        return self._json(
+            rest.cluster_info(
+                self.core,
+                self.started,
+                "org.apache.hadoop.yarn.server.resourcemanager.recovery."
+                + ("FileSystemRMStateStore" if self.store else "NullRMStateStore"),
+            )
+        )
 
     async def metrics(self, request):
         return self._json(rest.metrics(self.core))
@@ -210,12 +244,17 @@ class ResourceManager:
 
     async def apps(self, request):
         q = request.query
-        states = [s.strip().upper() for s in (q.get("states") or q.get("state") or "").split(",") if s.strip()]
+        states = [
+            s.strip().upper() for s in (q.get("states") or q.get("state") or "").split(",") if s.strip()
+        ]
         for s in states:
             if s not in APP_STATES:
-                return self._error(400, "BadRequestException",
-                                   f"java.lang.IllegalArgumentException: Invalid application-state {s} specified. "
-                                   f"It should be one of {', '.join(APP_STATES)}")
+                return self._error(
+                    400,
+                    "BadRequestException",
+                    f"java.lang.IllegalArgumentException: Invalid application-state {s} specified. "
+                    f"It should be one of {', '.join(APP_STATES)}",
+                )
         types = {t.strip().upper() for t in (q.get("applicationTypes") or "").split(",") if t.strip()}
         out = []
         for app in sorted(self.core.apps.values(), key=lambda a: a.app_id):
@@ -248,8 +287,13 @@ class ResourceManager:
         app, err = self._app_or_404(request.match_info["app_id"])
         if err:
             return err
-        return self._json({"containers": {"container": rest.containers_json(
-            self.core, app, request.match_info["attempt_id"])}})
+        return self._json(
+            {
+                "containers": {
+                    "container": rest.containers_json(self.core, app, request.match_info["attempt_id"])
+                }
+            }
+        )
 
     async def app_state(self, request):
         app, err = self._app_or_404(request.match_info["app_id"])
@@ -266,18 +310,24 @@ class ResourceManager:
         except ValueError:
             target = ""
         if target != "KILLED":
-            return self._error(400, "BadRequestException", "java.lang.Exception: Only 'KILLED' is allowed as a target state.")
+            return self._error(
+                400, "BadRequestException", "java.lang.Exception: Only 'KILLED' is allowed as a target state."
+            )
         if app.state in ("FINISHED", "FAILED", "KILLED"):
             return self._json({"state": app.state})
         user = request.query.get("user.name", "")
         if not self._may_modify(user, app):
-            return self._error(403, "ForbiddenException",
-                               f"User {user} does not have privilege to kill application {app.app_id}")
+            return self._error(
+                403,
+                "ForbiddenException",
+                f"User {user} does not have privilege to kill application {app.app_id}",
+            )
         diag = json.loads(body).get("diagnostics") or "Application killed by user."
         self.apply(ev.KillApp(now_ms(), app.app_id, diag))
         applog.info(f"Application {app.app_id} killed by user {user or 'unknown'}")
-        return self._json({"state": app.state}, 202,
-                          {"Location": f"http://{self.web}/ws/v1/cluster/apps/{app.app_id}"})
+        return self._json(
+            {"state": app.state}, 202, {"Location": f"http://{self.web}/ws/v1/cluster/apps/{app.app_id}"}
+        )
 
     async def app_queue(self, request):
         app, err = self._app_or_404(request.match_info["app_id"])
@@ -295,22 +345,36 @@ class ResourceManager:
         return self._json({"queue": app.queue})
 
     async def nodes(self, request):
-        states = [s.strip().upper() for s in (request.query.get("states") or request.query.get("state") or "").split(",")
-                  if s.strip()]
-        out = [rest.node_json(n) for n in sorted(self.core.nodes.values(), key=lambda n: n.node_id)
-               if (n.state in states if states else n.state != "DECOMMISSIONED")]
+        states = [
+            s.strip().upper()
+            for s in (request.query.get("states") or request.query.get("state") or "").split(",")
+            if s.strip()
+        ]
+        out = [
+            rest.node_json(n)
+            for n in sorted(self.core.nodes.values(), key=lambda n: n.node_id)
+            if (n.state in states if states else n.state != "DECOMMISSIONED")
+        ]
         return self._json({"nodes": {"node": out} if out else None})
 
     async def node(self, request):
         n = self.core.nodes.get(request.match_info["node_id"])
         if n is None:
-            return self._error(404, "NotFoundException", f"java.lang.Exception: nodeId, {request.match_info['node_id']}, is not found")
+            return self._error(
+                404,
+                "NotFoundException",
+                f"java.lang.Exception: nodeId, {request.match_info['node_id']}, is not found",
+            )
         return self._json({"node": rest.node_json(n)})
 
     async def queue(self, request):
         q = find_queue(self.core.root, request.match_info["queue"])
         if q is None:
-            return self._error(404, "NotFoundException", f"Cannot get queue from RM by queueName = {request.match_info['queue']}, please check.")
+            return self._error(
+                404,
+                "NotFoundException",
+                f"Cannot get queue from RM by queueName = {request.match_info['queue']}, please check.",
+            )
         return self._json({"queue": rest.queue_info(self.core, q)})
 
     async def new_application(self, request):
@@ -333,13 +397,21 @@ class ResourceManager:
             app_id = ctx["application-id"]
             ids.parse_app_id(app_id)
         except (ValueError, KeyError, AttributeError) as e:
-            return self._error(400, "BadRequestException", f"java.lang.Exception: bad submission context: {e}")
+            return self._error(
+                400, "BadRequestException", f"java.lang.Exception: bad submission context: {e}"
+            )
         if app_id in self.core.apps:
-            return self._error(400, "BadRequestException", f"java.lang.Exception: Application with id {app_id} is already present! Cannot add a duplicate!")
+            return self._error(
+                400,
+                "BadRequestException",
+                f"java.lang.Exception: Application with id {app_id} is already present! Cannot add a duplicate!",
+            )
         spec = ctx.get("am-container-spec") or {}
         env = {e["key"]: e["value"] for e in ((spec.get("environment") or {}).get("entry") or [])}
         cmd = (spec.get("commands") or {}).get("command", "")
-        resources = [{"name": e["key"], **e["value"]} for e in ((spec.get("local-resources") or {}).get("entry") or [])]
+        resources = [
+            {"name": e["key"], **e["value"]} for e in ((spec.get("local-resources") or {}).get("entry") or [])
+        ]
         user = request.query.get("user.name") or "dr.who"
         denied = self._acl_denied_submit(user, ctx.get("queue") or "default", app_id)
         if denied:
@@ -348,10 +420,22 @@ class ResourceManager:
         if isinstance(tags, str):
             tags = (tags,)
         event = ev.SubmitApp(
-            now_ms(), app_id, user, ctx.get("application-name", "N/A"), ctx.get("queue") or "default",
-            ctx.get("application-type", "YARN"), Resource.from_json(ctx.get("resource") or {"memory": 1024, "vCores": 1}),
-            {"commands": cmd, "environment": env, "local_resources": resources, "files": spec.get("pyhdp-files") or {}},
-            int(ctx.get("max-app-attempts") or 0), tags, int(ctx.get("priority") or 0),
+            now_ms(),
+            app_id,
+            user,
+            ctx.get("application-name", "N/A"),
+            ctx.get("queue") or "default",
+            ctx.get("application-type", "YARN"),
+            Resource.from_json(ctx.get("resource") or {"memory": 1024, "vCores": 1}),
+            {
+                "commands": cmd,
+                "environment": env,
+                "local_resources": resources,
+                "files": spec.get("pyhdp-files") or {},
+            },
+            int(ctx.get("max-app-attempts") or 0),
+            tags,
+            int(ctx.get("priority") or 0),
         )
         self.apply(event)
         applog.info(f"Application with id {ids.parse_app_id(app_id)[1]} submitted by user {user}")
@@ -364,12 +448,21 @@ class ResourceManager:
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
         self.outbox.pop(d["node_id"], None)
-        self.apply(ev.RegisterNode(now_ms(), d["node_id"], d["http_address"], Resource.from_json(d["resource"]),
-                                   d.get("version", "")))
+        self.apply(
+            ev.RegisterNode(
+                now_ms(),
+                d["node_id"],
+                d["http_address"],
+                Resource.from_json(d["resource"]),
+                d.get("version", ""),
+            )
+        )
         node = self.core.nodes[d["node_id"]]
-        log.info(f"NodeManager from node {node.host}(cmPort: {d['node_id'].rsplit(':', 1)[1]} httpPort: "
-                 f"{d['http_address'].rsplit(':', 1)[1]}) registered with capability: {node.capability}, "
-                 f"assigned nodeId {node.node_id}")
+        log.info(
+            f"NodeManager from node {node.host}(cmPort: {d['node_id'].rsplit(':', 1)[1]} httpPort: "
+            f"{d['http_address'].rsplit(':', 1)[1]}) registered with capability: {node.capability}, "
+            f"assigned nodeId {node.node_id}"
+        )
         action = "SHUTDOWN" if node.state == "DECOMMISSIONED" else "NORMAL"
         return self._json({"action": action, "heartbeat_ms": self.hb_ms, "cluster_ts": self.core.cluster_ts})
 
@@ -379,8 +472,16 @@ class ResourceManager:
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
         node_id = d["node_id"]
-        self.apply(ev.NodeHeartbeat(now_ms(), node_id, d.get("containers") or [], d.get("healthy", True),
-                                    d.get("health_report", ""), d.get("log_aggregation") or []))
+        self.apply(
+            ev.NodeHeartbeat(
+                now_ms(),
+                node_id,
+                d.get("containers") or [],
+                d.get("healthy", True),
+                d.get("health_report", ""),
+                d.get("log_aggregation") or [],
+            )
+        )
         cmds = self.outbox.pop(node_id, [])
         node = self.core.nodes.get(node_id)
         if node is not None and node.state == "DECOMMISSIONED":
@@ -400,22 +501,41 @@ class ResourceManager:
     async def am_register(self, request):
         try:
             d = await self._am_call(request)
-            self.apply(ev.RegisterAM(now_ms(), d["attempt_id"], d.get("host", ""), int(d.get("rpc_port", -1)),
-                                     d.get("tracking_url", "")))
+            self.apply(
+                ev.RegisterAM(
+                    now_ms(),
+                    d["attempt_id"],
+                    d.get("host", ""),
+                    int(d.get("rpc_port", -1)),
+                    d.get("tracking_url", ""),
+                )
+            )
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
         except (KeyError, ev.InvalidStateError) as e:
             return self._error(400, "InvalidApplicationMasterRequestException", str(e))
         s = self.core.settings.max_alloc
-        return self._json({"maximum-resource-capability": s.to_json(),
-                           "queue": self.core.apps[ids.app_of_attempt(d["attempt_id"])].queue})
+        return self._json(
+            {
+                "maximum-resource-capability": s.to_json(),
+                "queue": self.core.apps[ids.app_of_attempt(d["attempt_id"])].queue,
+            }
+        )
 
     async def am_allocate(self, request):
         try:
             d = await self._am_call(request)
             asks = [ResourceAsk.from_json(a) for a in d.get("asks") or []]
-            self.apply(ev.Allocate(now_ms(), d["attempt_id"], asks, d.get("releases") or [],
-                                   float(d.get("progress", 0.0)), d.get("blacklist") or []))
+            self.apply(
+                ev.Allocate(
+                    now_ms(),
+                    d["attempt_id"],
+                    asks,
+                    d.get("releases") or [],
+                    float(d.get("progress", 0.0)),
+                    d.get("blacklist") or [],
+                )
+            )
             return self._json(self.core.drain_allocation(d["attempt_id"]))
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
@@ -427,8 +547,15 @@ class ResourceManager:
     async def am_finish(self, request):
         try:
             d = await self._am_call(request)
-            self.apply(ev.FinishAM(now_ms(), d["attempt_id"], d.get("final_status", "UNDEFINED"),
-                                   d.get("diagnostics", ""), d.get("tracking_url", "")))
+            self.apply(
+                ev.FinishAM(
+                    now_ms(),
+                    d["attempt_id"],
+                    d.get("final_status", "UNDEFINED"),
+                    d.get("diagnostics", ""),
+                    d.get("tracking_url", ""),
+                )
+            )
         except AuthError as e:
             return self._error(403, "ForbiddenException", str(e))
         except (KeyError, ev.InvalidStateError) as e:
@@ -475,8 +602,11 @@ class ResourceManager:
         if err:
             return err
         a = app.attempt
-        url = (a.tracking_url if a and app.state == "RUNNING" and a.tracking_url else app.final_tracking_url
-               or f"http://{self.web}/cluster/app/{app.app_id}")
+        url = (
+            a.tracking_url
+            if a and app.state == "RUNNING" and a.tracking_url
+            else app.final_tracking_url or f"http://{self.web}/cluster/app/{app.app_id}"
+        )
         raise web.HTTPFound(url)
 
     def routes(self, app) -> None:

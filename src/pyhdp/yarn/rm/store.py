@@ -20,21 +20,41 @@ from pyhdp.yarn.rm.core import App, Attempt, RMCore
 class StateStore:
     def __init__(self, root: str):
         if root.startswith("file://"):
-            root = root[len("file://"):]
+            root = root[len("file://") :]
         self.root = os.path.join(root, "FSRMStateRoot", "RMAppRoot")
         os.makedirs(self.root, exist_ok=True)
 
     def save(self, app: App) -> None:
         doc = {
-            "app_id": app.app_id, "user": app.user, "name": app.name, "queue": app.queue,
-            "app_type": app.app_type, "am_resource": app.am_resource.to_json(), "am_spec": app.am_spec,
-            "max_attempts": app.max_attempts, "submit_time": app.submit_time, "tags": list(app.tags),
-            "priority": app.priority, "state": app.state, "final_status": app.final_status,
-            "diagnostics": app.diagnostics, "start_time": app.start_time, "finish_time": app.finish_time,
-            "attempts": [{"attempt_id": a.attempt_id, "number": a.number, "state": a.state,
-                          "diagnostics": a.diagnostics, "start_time": a.start_time,
-                          "finish_time": a.finish_time} for a in app.attempts],
-            "final_tracking_url": app.final_tracking_url, "memory_seconds": app.memory_seconds,
+            "app_id": app.app_id,
+            "user": app.user,
+            "name": app.name,
+            "queue": app.queue,
+            "app_type": app.app_type,
+            "am_resource": app.am_resource.to_json(),
+            "am_spec": app.am_spec,
+            "max_attempts": app.max_attempts,
+            "submit_time": app.submit_time,
+            "tags": list(app.tags),
+            "priority": app.priority,
+            "state": app.state,
+            "final_status": app.final_status,
+            "diagnostics": app.diagnostics,
+            "start_time": app.start_time,
+            "finish_time": app.finish_time,
+            "attempts": [
+                {
+                    "attempt_id": a.attempt_id,
+                    "number": a.number,
+                    "state": a.state,
+                    "diagnostics": a.diagnostics,
+                    "start_time": a.start_time,
+                    "finish_time": a.finish_time,
+                }
+                for a in app.attempts
+            ],
+            "final_tracking_url": app.final_tracking_url,
+            "memory_seconds": app.memory_seconds,
             "vcore_seconds": app.vcore_seconds,
         }
         path = os.path.join(self.root, app.app_id)
@@ -62,16 +82,32 @@ def recover(core: RMCore, docs: list[dict[str, Any]], now: int) -> list[str]:
 
     again = []
     for d in docs:
-        app = App(d["app_id"], d["user"], d["name"], d["queue"], d["app_type"],
-                  Resource.from_json(d["am_resource"]), d["am_spec"], d["max_attempts"], d["submit_time"],
-                  tuple(d.get("tags") or ()), d.get("priority", 0))
+        app = App(
+            d["app_id"],
+            d["user"],
+            d["name"],
+            d["queue"],
+            d["app_type"],
+            Resource.from_json(d["am_resource"]),
+            d["am_spec"],
+            d["max_attempts"],
+            d["submit_time"],
+            tuple(d.get("tags") or ()),
+            d.get("priority", 0),
+        )
         app.state, app.final_status = d["state"], d["final_status"]
         app.diagnostics, app.start_time, app.finish_time = d["diagnostics"], d["start_time"], d["finish_time"]
         app.final_tracking_url = d.get("final_tracking_url", "")
         app.memory_seconds, app.vcore_seconds = d.get("memory_seconds", 0), d.get("vcore_seconds", 0)
         for a in d.get("attempts", []):
-            att = Attempt(a["attempt_id"], a["number"], a["state"], start_time=a["start_time"],
-                          finish_time=a["finish_time"], diagnostics=a["diagnostics"])
+            att = Attempt(
+                a["attempt_id"],
+                a["number"],
+                a["state"],
+                start_time=a["start_time"],
+                finish_time=a["finish_time"],
+                diagnostics=a["diagnostics"],
+            )
             app.attempts.append(att)
         app.next_container = 1
         core.apps[app.app_id] = app
