@@ -426,6 +426,48 @@ class RemoteInputStream(io.RawIOBase):
         raise EOFError(f"Cannot read at {pos} of {self.path}: past the last block")
 
     def _load(self, pos: int) -> None:
+        """The segment at ``pos`` (prefetched by a thread while the caller used the previous one)."""
+        pending, self._prefetch = self._prefetch, None
+        loaded = False
+        if pending is not None and pending[0] == pos:
+            try:
+                data = pending[1].result()
+                self._seg_start, self._seg = pos, memoryview(data)
+                loaded = True
+            except Exception:  # noqa: BLE001 - the synchronous path fails over and reports
+                loaded = False
+        if not loaded:
+            self._load_sync(pos)
+        nxt = pos + len(self._seg)
+        if self._length - nxt > 0 and self._length - pos > SEGMENT:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="DFSPrefetch")
+            self._prefetch = (nxt, self._pool.submit(self._fetch, nxt))
+
+    def _fetch(self, pos: int) -> bytes:
+        blk = self._block_at(pos)
+        in_block = pos - blk.offset
+        nodes = [n for n in self._x.get("locs", {}).get(str(blk.block_id), []) if n["uuid"] not in self._dead]
+        nodes.sort(key=lambda n: not _is_local(n["http"].rpartition(":")[0]))
+        if not nodes:
+            raise FsError("no live replica")
+        return self._read_from(nodes[0], blk, in_block, min(SEGMENT, blk.length - in_block))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            if self._prefetch is not None:
+                self._prefetch[1].cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._prefetch = None
+        super().close()
+
+    _pool = None
+    _prefetch = None
+
+    def _load_sync(self, pos: int) -> None:
         blk = self._block_at(pos)
         in_block = pos - blk.offset
         length = min(SEGMENT, blk.length - in_block)
