@@ -149,3 +149,27 @@ def test_deleted_file_replicas_removed_from_datanodes(cluster):
     fs.truncate("/trunc.bin", 1_000_000)  # whole blocks after the new end are dropped
     (loc,) = fs.get_block_locations("/trunc.bin", 0, 1 << 40)
     assert loc.length == 1_000_000 and len(fs.cat("/trunc.bin")) == 1_000_000
+
+
+def test_large_file_sequential_and_random_reads(cluster):
+    """More than one 8 MiB read segment: the next one is prefetched; seeks drop the prefetch."""
+    import random as rnd
+
+    fs = cluster.fs()
+    data = os.urandom(10 * 1024 * 1024 + 777)
+    with fs.create("/big.bin") as out:
+        out.write(data)
+    with fs.open("/big.bin") as f:
+        assert f.read() == data
+    with fs.open("/big.bin") as f:
+        r = rnd.Random(3)
+        for _ in range(20):
+            pos = r.randrange(len(data))
+            f.seek(pos)
+            assert f.read(5000) == data[pos: pos + 5000]
+    # a DataNode dies while the file is read: the read goes on from the other replicas
+    with fs.open("/big.bin") as f:
+        first = f.read(3 * 1024 * 1024)
+        cluster.kill("dn2")
+        rest = f.read()
+    assert first + rest == data
