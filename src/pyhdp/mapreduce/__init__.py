@@ -38,7 +38,9 @@ Hooks for other parts of pyhdp:
   ``job_counters(conf, job_id)``; a running local job's document has its client ``pid``
   (SIGTERM kills the job cleanly: state KILLED).
 * Console: ``pyhdp.mapreduce.console.JobConsole``; counters: ``pyhdp.mapreduce.counters``.
-* Partition like Hadoop: ``pyhdp.mapreduce.sortbuffer.hadoop_hash`` / ``HashPartitioner``.
+* Partition like Hadoop: ``pyhdp.mapreduce.sortbuffer.hadoop_hash`` (one key),
+  ``hadoop_hash_batch(keys)`` (many new keys at once, numpy when installed) /
+  ``HashPartitioner``.
 
 Deliberate differences from Hadoop's LocalJobRunner: tasks run in worker processes in
 parallel and failed attempts are retried (as on YARN); ``Job Counters`` are printed;
