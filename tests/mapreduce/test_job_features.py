@@ -409,3 +409,37 @@ def test_failures_maxpercent_tolerates_a_failed_map(tmp_path, mr_conf):
         name="j2.py",
     )
     assert code == 1
+
+
+def test_archives_are_unpacked_for_tasks(tmp_path, mr_conf):
+    import tarfile
+
+    payload = tmp_path / "payload"
+    payload.mkdir()
+    (payload / "words.txt").write_text("keep\n")
+    archive = tmp_path / "dict.tgz"
+    with tarfile.open(archive, "w:gz") as t:
+        t.add(payload / "words.txt", arcname="words.txt")
+    src = write_lines(tmp_path / "in.txt", ["keep drop", "keep"])
+    code, err = run(
+        tmp_path,
+        mr_conf,
+        """
+        from pyhdp.mapreduce.job import Job
+
+        class Filter(Job):
+            def mapper_init(self):
+                self.keep = set(open("dict/words.txt").read().split())
+
+            def mapper(self, _, line):
+                for w in line.split():
+                    if w in self.keep:
+                        yield w, 1
+
+            def reducer(self, w, c):
+                yield w, sum(c)
+    """,
+        [src, tmp_path / "out", "--archives", f"{archive}#dict"],
+    )
+    assert code == 0, err
+    assert read_output(tmp_path / "out") == ["keep\t2"]
