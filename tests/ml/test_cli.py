@@ -148,7 +148,8 @@ def test_bad_input(ml_file):
     bad = ml.put_text("bad.csv", "1,2,3\n4,5,6\n7,x,9\n10,11,12\n")
     r = ml.jar("linreg", bad, ml.path("o1"))
     assert r.returncode == 1, r
-    assert "Malformed CSV row '7,x,9': not a number" in r.stderr
+    assert "Malformed CSV row '7,x,9': not a number at line 3 of " in r.stderr
+    assert "bad.csv" in r.stderr.split("at line 3 of ")[1].split("\n")[0]
     r = ml.jar("linreg", "-skipBad", bad, ml.path("o2"))
     assert r.returncode == 0, r
     assert ml.model(ml.path("o2"))["rows"] == 3

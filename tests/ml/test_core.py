@@ -46,8 +46,9 @@ def test_parse_csv_and_errors():
     assert bad == 0 and arr.tolist() == [[1, 2, 3], [4.5, -5000, 6]]
     with pytest.raises(MalformedInputError, match=r"row '4,5': 2 fields, expected 3"):
         parse_csv(b"1,2,3\n4,5\n7,8,9\n")
-    with pytest.raises(MalformedInputError, match=r"row '4,x,5': not a number"):
-        parse_csv(b"1,2,3\n4,x,5\n")
+    with pytest.raises(MalformedInputError, match=r"row '4,x,5': not a number") as info:
+        parse_csv(b"1,2,3\n\n4,x,5\n")
+    assert info.value.line == 2  # 0-based, blank lines counted
     arr, bad = parse_csv(b"1,2,3\n4,x,5\n7,8,9,1\n\n10,11,12\n", skip_bad=True)
     assert bad == 2 and arr.tolist() == [[1, 2, 3], [10, 11, 12]]
     x, y = split_label(np.array([[1.0, 2, 3]]), -1)

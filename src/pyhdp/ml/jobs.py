@@ -41,6 +41,33 @@ def decode_total(line: bytes | str) -> Any:
     return pickle.loads(base64.b64decode(line))
 
 
+def located(job: Job, e: MalformedInputError) -> MalformedInputError:
+    """``e`` naming the input file and line (``mapreduce.map.input.*`` of the task)."""
+    conf = job.conf
+    path = conf.get("mapreduce.map.input.file") if conf is not None else None
+    if not path:
+        return e
+    start = conf.get_int("mapreduce.map.input.start", 0)
+    if e.line is None:
+        where = f"{path} (split at byte {start})"
+    elif start == 0:
+        where = f"line {getattr(job, '_lines_before', 0) + e.line + 1} of {path}"
+    else:
+        where = f"line {getattr(job, '_lines_before', 0) + e.line + 1} of the split of {path} at byte {start}"
+    out = MalformedInputError(f"{e} at {where}")
+    out.line = e.line
+    return out
+
+
+def parse_located(job: Job, fn: Any, data: bytes) -> Any:
+    try:
+        return fn(data)
+    except MalformedInputError as e:
+        raise located(job, e) from None
+    finally:
+        job._lines_before = getattr(job, "_lines_before", 0) + data.count(b"\n")  # type: ignore[attr-defined]
+
+
 class _PassJob(Job):
     INPUT_PROTOCOL = "raw_bytes"
     OUTPUT_PROTOCOL = "raw"
@@ -72,7 +99,7 @@ class _PassJob(Job):
         return features_parser(o.input_format, o.features, label_col, o.skip_bad)
 
     def mapper_block(self, data: bytes):
-        x, y, bad = self.parse(data)
+        x, y, bad = parse_located(self, self.parse, data)
         if bad:
             self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
         n = len(x)
@@ -165,7 +192,7 @@ class NaiveBayesPass(_PassJob):
         return None
 
     def mapper_block(self, data: bytes):
-        labels, docs, bad = parse_labeled_text(data, self.options.skip_bad)
+        labels, docs, bad = parse_located(self, lambda d: parse_labeled_text(d, self.options.skip_bad), data)
         if bad:
             self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
         if not labels:
@@ -214,7 +241,9 @@ class Predict(Job):
         if self.kind == "naivebayes":
             from pyhdp.ml.hashing import tokenize
 
-            _labels, docs, bad = parse_labeled_text(data, self.options.skip_bad)
+            _labels, docs, bad = parse_located(
+                self, lambda d: parse_labeled_text(d, self.options.skip_bad), data
+            )
             flp = m["feature_log_prob"]
             classes = m["classes"]
             out = []
@@ -223,7 +252,7 @@ class Predict(Job):
                 score = m["class_log_prior"] + (flp[:, cols].sum(1) if cols else 0.0)
                 out.append(("", str(classes[int(np.argmax(score))])))
         else:
-            x, _y, bad = self.parse(data)
+            x, _y, bad = parse_located(self, self.parse, data)
             if self.kind == "kmeans":
                 pred = [str(i) for i in algos.sq_distances(x, m["centers"]).argmin(1)]
             elif self.kind == "linreg":

@@ -20,18 +20,27 @@ import numpy as np
 
 
 class MalformedInputError(ValueError):
-    """A row that does not parse (the message quotes it)."""
+    """A row that does not parse (the message quotes it); ``line`` is its 0-based index among
+    the chunk's lines (blank ones included) when known."""
+
+    line: int | None = None
 
 
 def _lines(data: bytes) -> list[bytes]:
     return [ln for ln in data.replace(b"\r", b"").split(b"\n") if ln.strip()]
 
 
-def _row_error(fmt: str, line: bytes, why: str) -> MalformedInputError:
+def _numbered(data: bytes) -> list[tuple[int, bytes]]:
+    return [(i, ln) for i, ln in enumerate(data.replace(b"\r", b"").split(b"\n")) if ln.strip()]
+
+
+def _row_error(fmt: str, line: bytes, why: str, index: int | None = None) -> MalformedInputError:
     text = line.decode("utf-8", "replace")
     if len(text) > 200:
         text = text[:200] + "..."
-    return MalformedInputError(f"Malformed {fmt} row '{text}': {why}")
+    e = MalformedInputError(f"Malformed {fmt} row '{text}': {why}")
+    e.line = index
+    return e
 
 
 def parse_csv(data: bytes, skip_bad: bool = False, n_cols: int | None = None) -> tuple[np.ndarray, int]:
@@ -65,7 +74,7 @@ def _parse_csv_slow(data: bytes, skip_bad: bool, n_cols: int | None) -> tuple[np
     rows: list[list[float]] = []
     bad = 0
     width = n_cols
-    for line in _lines(data):
+    for index, line in _numbered(data):
         parts = line.split(b",")
         why = None
         if width is not None and len(parts) != width:
@@ -79,7 +88,7 @@ def _parse_csv_slow(data: bytes, skip_bad: bool, n_cols: int | None) -> tuple[np
                 why = "not a number"
         if why is not None:
             if not skip_bad:
-                raise _row_error("CSV", line, why)
+                raise _row_error("CSV", line, why, index)
             bad += 1
             continue
         width = len(vals)
@@ -102,13 +111,13 @@ def split_label(arr: np.ndarray, label_col: int) -> tuple[np.ndarray, np.ndarray
 
 def parse_libsvm(data: bytes, n_features: int, skip_bad: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
     """Dense ``(X, y, skipped)`` of libsvm lines (1-based indices below ``n_features``+1)."""
-    lines = _lines(data)
+    lines = _numbered(data)
     ys: list[float] = []
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
     bad = 0
-    for line in lines:
+    for index, line in lines:
         parts = line.split()
         try:
             y = float(parts[0])
@@ -120,7 +129,7 @@ def parse_libsvm(data: bytes, n_features: int, skip_bad: bool = False) -> tuple[
         except (ValueError, IndexError):
             if not skip_bad:
                 raise _row_error(
-                    "libsvm", line, f"expected 'label index:value ...' with 1 <= index <= {n_features}"
+                    "libsvm", line, f"expected 'label index:value ...' with 1 <= index <= {n_features}", index
                 ) from None
             bad += 1
             continue
@@ -140,11 +149,11 @@ def parse_labeled_text(data: bytes, skip_bad: bool = False) -> tuple[list[str], 
     labels: list[str] = []
     docs: list[str] = []
     bad = 0
-    for line in _lines(data):
+    for index, line in _numbered(data):
         label, sep, doc = line.partition(b"\t")
         if not sep or not label.strip():
             if not skip_bad:
-                raise _row_error("text", line, "expected 'label<TAB>document'")
+                raise _row_error("text", line, "expected 'label<TAB>document'", index)
             bad += 1
             continue
         labels.append(label.decode("utf-8", "replace").strip())
