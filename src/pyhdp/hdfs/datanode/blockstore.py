@@ -311,7 +311,7 @@ class ReplicaWriter:
             os.write(self.mfd, ck.meta_header(self.bpc))
 
     def resume(self, length: int) -> None:
-        """Continue an existing replica at ``length``: reload the torn last chunk, drop its CRC."""
+        """Continue an existing replica at ``length``: reload the torn last chunk and re-checksum it."""
         with open(self.meta_path, "rb") as f:
             self.bpc = ck.parse_header(f.read(ck.HEADER_SIZE))[2]
         nfull = length // self.bpc
@@ -322,6 +322,11 @@ class ReplicaWriter:
         os.ftruncate(self.mfd, ck.HEADER_SIZE + nfull * ck.CHECKSUM_SIZE)
         os.lseek(self.dfd, length, os.SEEK_SET)
         os.lseek(self.mfd, 0, os.SEEK_END)
+        # The torn chunk keeps a CRC of what it holds now, so the replica stays readable even
+        # when nothing more is written (an empty append); the next write rewrites that CRC.
+        self._has_partial_crc = bool(self.partial)
+        if self.partial:
+            _write_all(self.mfd, ck.chunk_crcs(self.partial, self.bpc))
         self.length = length
 
     def write(self, data: bytes | memoryview, crcs: bytes | None = None) -> None:
