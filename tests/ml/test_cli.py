@@ -182,3 +182,18 @@ def test_mldata_exports_sklearn_sets(ml_file):
         x, y = loader(return_X_y=True)
         np.testing.assert_array_equal(arr[:, :-1], x)
         np.testing.assert_array_equal(arr[:, -1], y)
+
+
+def test_kmeans_parallel_init_finds_sklearn_optimum(ml_file):
+    from sklearn.cluster import KMeans
+
+    ml = ml_file
+    out = ml.path("blobs.csv")
+    r = ml.jar("mlgen", "blobs", out, "-rows", "6000", "-features", "5", "-centers", "6", "-seed", "3")
+    assert r.returncode == 0, r
+    r = ml.jar("kmeans", "-k", "6", "-init", "k-means||", "-seed", "1", "-labelCol", "5", out, ml.path("km"))
+    assert r.returncode == 0, r
+    assert "k-means|| round 2: cost=" in r.stdout and "chosen by k-means||" in r.stdout
+    x = np.loadtxt(out, delimiter=",")[:, :5]
+    ref = KMeans(n_clusters=6, n_init=10, random_state=0).fit(x)
+    assert ml.model(ml.path("km"))["inertia"] == pytest.approx(ref.inertia_, rel=0.01)

@@ -186,3 +186,59 @@ def pca_solve(s: Partial, n_components: int | None) -> dict[str, np.ndarray]:
         "explained_variance": np.maximum(vals[:k], 0.0),
         "explained_variance_ratio": np.maximum(vals[:k], 0.0) / total if total > 0 else vals[:k] * 0,
     }
+
+
+# ----------------------------------------------------------------------------- k-means|| init
+
+
+def kmeans_parallel_partial(
+    x: np.ndarray, centers: np.ndarray, phi: float, oversampling: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Rows picked independently with probability ``min(1, l·d²(x, C) / φ)`` (one k-means|| round)."""
+    d = sq_distances(x, centers).min(1)
+    p = np.minimum(1.0, oversampling * d / phi) if phi > 0 else np.zeros(len(d))
+    return x[rng.random(len(d)) < p]
+
+
+def _kmeanspp_once(points: np.ndarray, w: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    trials = 2 + int(np.log(k))  # sklearn's greedy k-means++
+    chosen = [int(rng.choice(len(points), p=w / w.sum()))]
+    d = sq_distances(points, points[chosen]).min(1)
+    for _ in range(1, k):
+        prob = w * d
+        total = prob.sum()
+        if total <= 0:
+            cands = rng.integers(len(points), size=trials)
+        else:
+            cands = rng.choice(len(points), size=trials, p=prob / total)
+        dc = np.minimum(d[None, :], sq_distances(points[cands], points))
+        best = int(np.argmin((dc * w[None, :]).sum(1)))
+        chosen.append(int(cands[best]))
+        d = dc[best]
+    centers = points[chosen].copy()
+    for _ in range(100):
+        lab = sq_distances(points, centers).argmin(1)
+        new = centers.copy()
+        for j in range(k):
+            m = lab == j
+            if w[m].sum() > 0:
+                new[j] = (points[m] * w[m][:, None]).sum(0) / w[m].sum()
+        if np.allclose(new, centers, rtol=0, atol=1e-12):
+            break
+        centers = new
+    return centers
+
+
+def kmeanspp_weighted(
+    points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator, restarts: int = 10
+) -> np.ndarray:
+    """Greedy k-means++ seeding on weighted candidates, then weighted Lloyd iterations, best of
+    ``restarts`` (the local reduction step of k-means||: cheap, the candidates are few)."""
+    w = np.asarray(weights, dtype=np.float64)
+    best, best_cost = None, np.inf
+    for _ in range(restarts):
+        c = _kmeanspp_once(points, w, k, rng)
+        cost = float((sq_distances(points, c).min(1) * w).sum())
+        if cost < best_cost:
+            best, best_cost = c, cost
+    return best

@@ -24,7 +24,7 @@ COMMON_USAGE = (
     "[-inputFormat csv|libsvm] [-features N] [-skipBad] [-verbose] [-keepPasses] <in> [<in>...] <out>"
 )
 USAGES = {
-    "kmeans": "Usage: kmeans -k <K> [-init random|<centers.csv>] [-maxIter N] [-tol T] [-seed S] [-labelCol C] "
+    "kmeans": "Usage: kmeans -k <K> [-init random|k-means|||<centers.csv>] [-initSteps N] [-maxIter N] [-tol T] [-seed S] [-labelCol C] "
     + COMMON_USAGE,
     "linreg": "Usage: linreg [-labelCol C] " + COMMON_USAGE,
     "logreg": "Usage: logreg [-labelCol C] [-C <inverse L2 strength>|-penalty none] [-maxIter N] [-tol T] "
@@ -49,6 +49,7 @@ _VALUED = {
     "-penalty",
     "-alpha",
     "-model",
+    "-initSteps",
 }
 
 
@@ -198,24 +199,73 @@ def _read_centers_csv(uri: str, conf: Any) -> np.ndarray:
     return arr
 
 
+def _kmeans_parallel_init(run: Run, base: list[str], k: int, seed: int, steps: int) -> np.ndarray:
+    """k-means|| (Bahmani et al.): one random center, ``steps`` rounds each of a cost pass and a
+    sampling pass (oversampling l = 2k), a pass weighting the candidates by the points nearest
+    to them, then weighted k-means++ and Lloyd on the candidates in the driver."""
+    from pyhdp.ml.jobs import KMeansParallelPass, KMeansPass, SamplePass
+
+    first = run.run_pass(SamplePass, [*base, "--k", "1", "--seed", str(seed)])
+    if first["n"] < k:
+        sys.stderr.write(f"kmeans: k ({k}) is larger than the number of points ({first['n']})\n")
+        raise DriverExit(1)
+    cand = first["sample"]["rows"]
+    for rnd in range(1, steps + 1):
+        model = run.write_model(f"_models/init-cost-{rnd}.npz", {"centers": cand})
+        phi = run.run_pass(KMeansPass, [*base, "--model", model])["inertia"]
+        model = run.write_model(f"_models/init-{rnd}.npz", {"centers": cand, "phi": phi, "l": 2.0 * k})
+        got = run.run_pass(
+            KMeansParallelPass, [*base, "--model", model, "--seed", str(seed), "--round", str(rnd)]
+        )
+        cand = np.unique(np.vstack([cand, got["points"]]), axis=0)
+        _say(f"k-means|| round {rnd}: cost={phi:.10g} candidates={len(cand)}")
+    if len(cand) < k:
+        sys.stderr.write(
+            f"kmeans: k-means|| found only {len(cand)} distinct candidate centers for k={k} "
+            "(raise -initSteps or use -init random)\n"
+        )
+        raise DriverExit(1)
+    model = run.write_model("_models/init-weights.npz", {"centers": cand})
+    weights = np.asarray(run.run_pass(KMeansPass, [*base, "--model", model])["counts"])
+    keep = weights > 0
+    if keep.sum() >= k:
+        cand, weights = cand[keep], weights[keep]
+    centers = algos.kmeanspp_weighted(cand, weights + 1e-12, k, np.random.default_rng(seed))
+    _say(f"Initial centers: {k} chosen by k-means|| from {len(cand)} weighted candidates (seed {seed})")
+    return centers
+
+
 def kmeans(args: list[str], conf: Any) -> int:
     from pyhdp.ml.jobs import KMeansPass, SamplePass
 
     o = Options(
         "kmeans",
         args,
-        _FLAGS | {"-k", "-init", "-maxIter", "-tol", "-seed", "-inputFormat", "-features", "-labelCol"},
+        _FLAGS
+        | {
+            "-k",
+            "-init",
+            "-maxIter",
+            "-tol",
+            "-seed",
+            "-inputFormat",
+            "-features",
+            "-labelCol",
+            "-initSteps",
+        },
     )
     k = o.get("-k", int, 0)
     init = o.get("-init", str, "random")
     max_iter = o.get("-maxIter", int, 300)
     tol = o.get("-tol", float, 1e-4)
     seed = o.get("-seed", int, 0)
-    if init == "random" and k < 1:
+    if init in ("random", "k-means||", "kmeans||") and k < 1:
         o.usage("-k must be a positive number of clusters")
     run = Run(o, conf)
     base = run.job_args()
-    if init == "random":
+    if init in ("k-means||", "kmeans||"):
+        centers = _kmeans_parallel_init(run, base, k, seed, o.get("-initSteps", int, 2))
+    elif init == "random":
         total = run.run_pass(SamplePass, [*base, "--k", str(k), "--seed", str(seed)])
         centers = total["sample"]["rows"]
         if total["n"] < k:

@@ -155,6 +155,31 @@ class SamplePass(_PassJob):
         return {"sample": algos.merge_samples(a["sample"], b["sample"], self.options.k), "n": a["n"] + b["n"]}
 
 
+class KMeansParallelPass(_PassJob):
+    """One k-means|| round: rows sampled with probability ``l·d²/φ`` given the current centers."""
+
+    def add_arguments(self, p) -> None:
+        super().add_arguments(p)
+        p.add_argument("--round", type=int, default=0)
+
+    def mapper_block(self, data: bytes):
+        o = self.options
+        self._rng = np.random.default_rng([o.seed, 1000 + o.round, zlib.crc32(data[:4096]), len(data)])
+        return super().mapper_block(data)
+
+    def partial(self, x, y):
+        m = self.model
+        picked = algos.kmeans_parallel_partial(x, m["centers"], float(m["phi"]), float(m["l"]), self._rng)
+        return {"points": picked, "n": x.shape[0]}
+
+    def merge(self, a, b):
+        if a is None:
+            return b
+        if b is None:
+            return a
+        return {"points": np.vstack([a["points"], b["points"]]), "n": a["n"] + b["n"]}
+
+
 class LinRegPass(_PassJob):
     LABELED = True
 
