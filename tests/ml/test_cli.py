@@ -197,3 +197,25 @@ def test_kmeans_parallel_init_finds_sklearn_optimum(ml_file):
     x = np.loadtxt(out, delimiter=",")[:, :5]
     ref = KMeans(n_clusters=6, n_init=10, random_state=0).fit(x)
     assert ml.model(ml.path("km"))["inertia"] == pytest.approx(ref.inertia_, rel=0.01)
+
+
+def test_hashfeatures_matches_hashing_vectorizer(ml):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    docs = ["The quick brown fox", "jumps over the lazy dog dog dog", "Ünïcode wörds café", "x"]
+    text = ml.put_text("docs.txt", "".join(f"c{i}\t{d}\n" for i, d in enumerate(docs)))
+    r = ml.jar("hashfeatures", "-features", "1024", text, ml.path("hf"))
+    assert r.returncode == 0, r
+    lines = ml.cat(ml.path("hf") + "/part-m-00000").splitlines()
+    ref = HashingVectorizer(n_features=1024).transform(docs).toarray()
+    assert len(lines) == 4
+    for i, line in enumerate(lines):
+        label, *pairs = line.split()
+        assert label == f"c{i}"
+        row = np.zeros(1024)
+        for p in pairs:
+            col, val = p.split(":")
+            row[int(col) - 1] = float(val)
+        np.testing.assert_allclose(row, ref[i], rtol=1e-12, atol=1e-15)
+    r = ml.jar("hashfeatures", "-norm", "l3", text, ml.path("hf2"))
+    assert r.returncode == 2 and "Usage: hashfeatures" in r.stderr

@@ -24,6 +24,8 @@ COMMON_USAGE = (
     "[-inputFormat csv|libsvm] [-features N] [-skipBad] [-verbose] [-keepPasses] <in> [<in>...] <out>"
 )
 USAGES = {
+    "hashfeatures": "Usage: hashfeatures [-features N] [-norm l2|none] [-noAlternateSign] [-skipBad] "
+    "<in> [<in>...] <out>   (input lines: label<TAB>text; output: libsvm lines)",
     "kmeans": "Usage: kmeans -k <K> [-init random|k-means|||<centers.csv>] [-initSteps N] [-maxIter N] [-tol T] [-seed S] [-labelCol C] "
     + COMMON_USAGE,
     "linreg": "Usage: linreg [-labelCol C] " + COMMON_USAGE,
@@ -35,7 +37,7 @@ USAGES = {
     "mlpredict": "Usage: mlpredict -model <model.npz> [-labelCol C] [-inputFormat csv|libsvm|text] "
     "[-features N] [-skipBad] <in> [<in>...] <out>",
 }
-_FLAGS = {"-skipBad", "-verbose", "-keepPasses"}
+_FLAGS = {"-skipBad", "-verbose", "-keepPasses", "-noAlternateSign"}
 _VALUED = {
     "-k",
     "-init",
@@ -50,6 +52,7 @@ _VALUED = {
     "-alpha",
     "-model",
     "-initSteps",
+    "-norm",
 }
 
 
@@ -471,3 +474,20 @@ def mlpredict(args: list[str], conf: Any) -> int:
     if "-skipBad" in o.flags:
         argv.append("--skip-bad")
     return submit(Predict, argv, conf, err=sys.stderr)
+
+
+def hashfeatures(args: list[str], conf: Any) -> int:
+    from pyhdp.mapreduce.job.launcher import submit
+    from pyhdp.ml.jobs import HashFeatures
+
+    o = Options("hashfeatures", args, {"-features", "-norm", "-noAlternateSign", "-skipBad"})
+    features = o.get("-features", int, 1 << 20)
+    norm = o.get("-norm", str, "l2")
+    if features < 1 or norm not in ("l2", "none"):
+        o.usage("-features must be positive and -norm l2 or none")
+    argv = [*o.inputs, o.output, "--features", str(features), "--norm", norm]
+    if "-noAlternateSign" in o.flags:
+        argv.append("--no-alternate-sign")
+    if "-skipBad" in o.flags:
+        argv.append("--skip-bad")
+    return submit(HashFeatures, argv, conf, err=sys.stderr)

@@ -293,3 +293,38 @@ class Predict(Job):
         if bad:
             self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
         return out
+
+
+class HashFeatures(Job):
+    """Map-only feature hashing of ``label<TAB>text`` lines into libsvm lines (sklearn's
+    ``HashingVectorizer``: same columns (1-based here), signs and l2 norm)."""
+
+    INPUT_PROTOCOL = "raw_bytes"
+    OUTPUT_PROTOCOL = "raw"
+    JOBCONF = {"mapreduce.map.maxattempts": 1}
+
+    def add_arguments(self, p) -> None:
+        p.add_argument("--features", type=int, default=1 << 20)
+        p.add_argument("--no-alternate-sign", action="store_true")
+        p.add_argument("--norm", default="l2")
+        p.add_argument("--skip-bad", action="store_true")
+
+    def mapper_init(self):
+        from pyhdp.ml.hashing import TokenHasher
+
+        self.hasher = TokenHasher(self.options.features)
+
+    def mapper_block(self, data: bytes):
+        o = self.options
+        labels, docs, bad = parse_located(self, lambda d: parse_labeled_text(d, o.skip_bad), data)
+        if bad:
+            self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
+        out = []
+        for label, doc in zip(labels, docs, strict=True):
+            vec = self.hasher.transform(doc, alternate_sign=not o.no_alternate_sign)
+            items = sorted((c, v) for c, v in vec.items() if v != 0)
+            if o.norm == "l2" and items:
+                scale = float(np.sqrt(sum(v * v for _, v in items)))
+                items = [(c, v / scale) for c, v in items]
+            out.append(("", label + "".join(f" {c + 1}:{v!r}" for c, v in items)))
+        return out

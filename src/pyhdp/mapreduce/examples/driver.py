@@ -47,6 +47,10 @@ PROGRAMS: dict[str, tuple[str | None, str]] = {
     "terasort": (E + "tera:terasort", "Run the terasort"),
     "teravalidate": (E + "tera:teravalidate", "Checking results of terasort"),
     # machine learning (pyhdp.ml; not in Hadoop's jar)
+    "hashfeatures": (
+        "pyhdp.ml.drivers:hashfeatures",
+        "Hash label<TAB>text lines into libsvm feature vectors (pyhdp.ml).",
+    ),
     "kmeans": ("pyhdp.ml.drivers:kmeans", "k-means clustering of CSV/libsvm points (pyhdp.ml)."),
     "linreg": ("pyhdp.ml.drivers:linreg", "Linear regression by the normal equations (pyhdp.ml)."),
     "logreg": ("pyhdp.ml.drivers:logreg", "Logistic regression by Newton/IRLS steps (pyhdp.ml)."),
