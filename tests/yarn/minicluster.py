@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,7 +38,12 @@ class MiniYarn:
         node_mb: int = 2048,
         extra: dict[str, str] | None = None,
     ):
-        self.root = root
+        # the cluster's directories live outside pytest's tmp dirs: a concurrent pytest session's
+        # clean-up may rename those (garbage-*) under running daemons
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix="miniyarn-"))
+        self.root.chmod(0o755)  # containers may run as another user
+        (root / "cluster-root").write_text(str(self.root))
         self.env = dict(env)
         self.rm_port = free_port()
         self.web = f"127.0.0.1:{self.rm_port}"
@@ -196,6 +202,9 @@ class MiniYarn:
         os.killpg(p.pid, signal.SIGKILL)
         p.wait()
 
+    def cleanup(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
     def stop(self) -> None:
         for p in [*self.nms, self.rm]:
             if p is not None and p.poll() is None:
@@ -211,6 +220,8 @@ class MiniYarn:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
+        if not os.environ.get("PYHDP_KEEP_MINIYARN"):
+            self.cleanup()
 
 
 def cleanup(root: Path) -> None:

@@ -171,7 +171,7 @@ def _proc_of_attempt(app: str, suffix: str) -> int | None:
             continue
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"pyhdp.yarn.mrapp.yarnchild" not in cmd:
+            if b"pyhdp.yarn.mrapp.yarnchild" not in cmd or b"bash" in cmd.split(b"\0")[0]:
                 continue
             task = json.loads((Path(os.readlink(f"/proc/{pid}/cwd")) / "task.json").read_text())
         except (OSError, ValueError):
@@ -347,7 +347,7 @@ def _am_pid(app: str) -> int | None:
             cwd = os.readlink(f"/proc/{pid}/cwd")
         except OSError:
             continue
-        if b"pyhdp.yarn.mrapp.am" in cmd and f"/{app}/" in cwd + "/":
+        if b"pyhdp.yarn.mrapp.am" in cmd and b"bash" not in cmd.split(b"\0")[0] and f"/{app}/" in cwd + "/":
             return int(pid)
     return None
 

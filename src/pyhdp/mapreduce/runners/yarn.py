@@ -82,6 +82,8 @@ class YarnTaskRunner(JobRunner):
         self.heartbeat_s = 1.0
         self.thread: threading.Thread | None = None
         self.error: str = ""
+        self.rm_unreachable = 0.0
+        self.rm_max_wait = 900.0
 
     # ------------------------------------------------------------------ template hooks
     def new_job_id(self) -> str:
@@ -112,6 +114,9 @@ class YarnTaskRunner(JobRunner):
             "m": _env_list(conf.get("mapreduce.map.env") or ""),
             "r": _env_list(conf.get("mapreduce.reduce.env") or ""),
         }
+        self.rm_max_wait = (
+            max(conf.get_int("yarn.resourcemanager.connect.max-wait.ms", 900000), 1000) / 1000.0
+        )
         if self.thread is None:
             self.thread = threading.Thread(target=self._allocator, name="RMCommunicator", daemon=True)
             self.thread.start()
@@ -152,6 +157,8 @@ class YarnTaskRunner(JobRunner):
         except queue.Empty:
             return None
         if attempt is None:
+            if msg.get("type") == "rm-error":
+                raise RuntimeError(msg.get("error"))
             raise JobKilledError("The ResourceManager no longer knows this application attempt")
         if msg.get("type") == "done" and not msg.get("ok") and attempt.task.kind == "r":
             self._fetch_failed(str(msg.get("error", "")))
@@ -223,14 +230,25 @@ class YarnTaskRunner(JobRunner):
                 releases, self.releases = self.releases, []
             try:
                 resp = self.am.allocate(asks, releases, self._progress_value(), sorted(self.lost))
+                self.rm_unreachable = 0.0
             except Exception as e:  # noqa: BLE001
                 with self.lock:
                     self.new_asks = asks + self.new_asks
                     self.releases = releases + self.releases
                 self.error = str(e)
                 log.warning(f"ERROR IN CONTACTING RM: {e}")
-                if "ApplicationAttemptNotFound" in str(e) or "403" in str(e):
+                status = getattr(e, "status", 0)
+                if getattr(e, "exception", "") == "InvalidResourceRequestException":
+                    self.events.put((None, {"type": "rm-error", "error": str(e)}))
+                    return
+                if status in (400, 403) or "ApplicationAttemptNotFound" in getattr(e, "exception", ""):
+                    # this attempt is over for the RM (killed, failed, superseded): stop
                     self.events.put((None, {"type": "rm-gone"}))
+                    return
+                self.rm_unreachable = self.rm_unreachable or time.monotonic()
+                if time.monotonic() - self.rm_unreachable > self.rm_max_wait:
+                    self.events.put((None, {"type": "rm-gone"}))
+                    return
                 self.stopped.wait(self.heartbeat_s)
                 continue
             if resp.get("allocated") and (self.waiting or self.new_asks):

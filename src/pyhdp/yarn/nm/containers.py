@@ -310,6 +310,10 @@ class ContainerManager:
     def _wait(self, c: ContainerProc) -> None:
         assert c.proc is not None
         code = c.proc.wait()
+        try:  # whatever the container started dies with it (its session / process group)
+            os.killpg(c.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         if code < 0:
             code = 128 - code  # killed by signal N: 128 + N, as the shell reports it
         with self.lock:
