@@ -155,3 +155,21 @@ def test_generators_seeded_and_block_size_independent(kind):
     assert not np.array_equal(a, c)
     back, _ = parse_csv(to_csv(a, kind != "regression"))
     np.testing.assert_allclose(back, a, rtol=1e-12, atol=1e-15)  # pandas fast float parser: ~16 digits
+
+
+def test_parse_csv_paths_agree(monkeypatch):
+    """The pyarrow fast path (when installed), the pandas path and the per-line path give the same rows."""
+    from pyhdp.ml import parse
+
+    rng = np.random.default_rng(0)
+    a = np.hstack([rng.normal(size=(500, 4)), rng.integers(0, 3, size=(500, 1))])
+    data = to_csv(a, True)
+    fast, _ = parse.parse_csv(data)
+    slow, _ = parse._parse_csv_slow(data, False, None)
+    np.testing.assert_array_equal(slow, a)  # Python's float() is correctly rounded
+    np.testing.assert_allclose(fast, a, rtol=1e-12, atol=1e-15)
+    monkeypatch.setattr(parse, "_parse_csv_arrow", lambda data: None)
+    via_pandas, _ = parse.parse_csv(data)
+    np.testing.assert_allclose(via_pandas, a, rtol=1e-12, atol=1e-15)
+    with pytest.raises(MalformedInputError, match="row '1,,3': NaN value|row '1,,3': not a number"):
+        parse.parse_csv(b"1,2,3\n1,,3\n")
