@@ -219,3 +219,17 @@ def test_hashfeatures_matches_hashing_vectorizer(ml):
         np.testing.assert_allclose(row, ref[i], rtol=1e-12, atol=1e-15)
     r = ml.jar("hashfeatures", "-norm", "l3", text, ml.path("hf2"))
     assert r.returncode == 2 and "Usage: hashfeatures" in r.stderr
+
+
+def test_kmeans_binary_cache_gives_same_model(ml):
+    x, y = load_iris(return_X_y=True)
+    data = ml.put_csv("iris.csv", np.hstack([x, y[:, None]]))
+    centers = ml.put_csv("init.csv", x[[0, 1, 2]])
+    r = ml.jar("kmeans", "-init", centers, "-labelCol", "4", data, ml.path("plain"))
+    assert r.returncode == 0, r
+    r = ml.jar("kmeans", "-init", centers, "-labelCol", "4", "-cache", "-verbose", data, ml.path("cached"))
+    assert r.returncode == 0, r
+    assert "CACHED_SPLITS=1" in r.stderr  # later passes read the parsed split, not the CSV
+    plain, cached = ml.model(ml.path("plain")), ml.model(ml.path("cached"))
+    assert cached["inertia"] == plain["inertia"] and cached["centers"] == plain["centers"]
+    assert not list((ml.tmp / "hadoop-tmp" / "ml-cache").glob("run-*"))  # removed by the driver

@@ -20,9 +20,7 @@ import numpy as np
 from pyhdp.mapreduce.examples.common import DriverExit, fs_and_path
 from pyhdp.ml import algos
 
-COMMON_USAGE = (
-    "[-inputFormat csv|libsvm] [-features N] [-skipBad] [-verbose] [-keepPasses] <in> [<in>...] <out>"
-)
+COMMON_USAGE = "[-inputFormat csv|libsvm] [-features N] [-skipBad] [-cache] [-verbose] [-keepPasses] <in> [<in>...] <out>"
 USAGES = {
     "hashfeatures": "Usage: hashfeatures [-features N] [-norm l2|none] [-noAlternateSign] [-skipBad] "
     "<in> [<in>...] <out>   (input lines: label<TAB>text; output: libsvm lines)",
@@ -37,7 +35,8 @@ USAGES = {
     "mlpredict": "Usage: mlpredict -model <model.npz> [-labelCol C] [-inputFormat csv|libsvm|text] "
     "[-features N] [-skipBad] <in> [<in>...] <out>",
 }
-_FLAGS = {"-skipBad", "-verbose", "-keepPasses", "-noAlternateSign"}
+_ALL_FLAGS = {"-skipBad", "-verbose", "-keepPasses", "-noAlternateSign", "-cache"}
+_FLAGS = {"-skipBad", "-verbose", "-keepPasses"}
 _VALUED = {
     "-k",
     "-init",
@@ -65,7 +64,7 @@ class Options:
         i = 0
         while i < len(args):
             a = args[i]
-            if a in _FLAGS and a in allowed:
+            if a in _ALL_FLAGS and a in allowed:
                 self.flags.add(a)
             elif a in _VALUED and a in allowed:
                 if i + 1 >= len(args):
@@ -130,6 +129,7 @@ class Run:
         self.out = path
         self.fs.mkdirs(path)
         self.n_pass = 0
+        self._cache_dir: str | None = None
 
     def qualified(self, *parts: str) -> str:
         return self.fs.make_qualified(posixpath.join(self.out, *parts))
@@ -143,7 +143,28 @@ class Run:
             args += ["--label-col", str(o.get("-labelCol", int, -1))]
         if "-skipBad" in o.flags:
             args.append("--skip-bad")
+        if "-cache" in o.flags:
+            args += ["--cache-dir", self.cache_dir]
         return args
+
+    @property
+    def cache_dir(self) -> str:
+        """Task-local binary cache of parsed splits (``-cache``): under ``hadoop.tmp.dir``, one
+        directory per driver run, removed when the driver ends (local runner; on YARN each
+        NodeManager host keeps its own copy under the same path until the driver removes it
+        from the client host only)."""
+        import os
+
+        if self._cache_dir is None:
+            base = self.conf.get("hadoop.tmp.dir") or "/tmp"
+            self._cache_dir = os.path.join(base, "ml-cache", f"run-{os.getpid()}-{id(self):x}")
+        return self._cache_dir
+
+    def drop_cache(self) -> None:
+        import shutil
+
+        if self._cache_dir is not None:
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
 
     def write_model(self, name: str, arrays: dict[str, Any]) -> str:
         buf = io.BytesIO()
@@ -163,6 +184,7 @@ class Run:
             argv.append("--quiet")
         rc = submit(job_cls, argv, self.conf, err=sys.stderr)
         if rc != 0:
+            self.drop_cache()
             raise DriverExit(rc)
         total = None
         for st in sorted(self.fs.list_status(out), key=lambda s: s.name):
@@ -176,6 +198,7 @@ class Run:
         return total
 
     def finish(self, kind: str, arrays: dict[str, Any], info: dict[str, Any]) -> None:
+        self.drop_cache()
         self.write_model("model.npz", {"kind": kind, **arrays})
         doc = {"kind": kind, **info}
         for k, v in arrays.items():
@@ -255,6 +278,7 @@ def kmeans(args: list[str], conf: Any) -> int:
             "-features",
             "-labelCol",
             "-initSteps",
+            "-cache",
         },
     )
     k = o.get("-k", int, 0)
@@ -349,7 +373,7 @@ def logreg(args: list[str], conf: Any) -> int:
     o = Options(
         "logreg",
         args,
-        _FLAGS | {"-inputFormat", "-features", "-labelCol", "-C", "-penalty", "-maxIter", "-tol"},
+        _FLAGS | {"-inputFormat", "-features", "-labelCol", "-C", "-penalty", "-maxIter", "-tol", "-cache"},
     )
     penalty = o.get("-penalty", str, "l2")
     if penalty not in ("l2", "none"):

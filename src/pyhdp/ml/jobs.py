@@ -68,12 +68,88 @@ def parse_located(job: Job, fn: Any, data: bytes) -> Any:
         job._lines_before = getattr(job, "_lines_before", 0) + data.count(b"\n")  # type: ignore[attr-defined]
 
 
+class SplitCache:
+    """The parsed rows of one input split as raw float64 on the task's local disk (``-cacheDir``
+    / the drivers' ``-cache``): later passes of an iterative job skip the text parsing.
+
+    Keyed by the split (file, start, length), the file's length and modification time and the
+    parsing options; written under the attempt's name and renamed when the split is complete,
+    so a failed attempt never leaves a partial cache.  Read back memory-mapped in blocks.
+    """
+
+    BLOCK_ROWS = 65536
+
+    def __init__(self, directory: str, conf: Any, options_key: str):
+        import hashlib
+        import os
+
+        from pyhdp.mapreduce.input.splits import resolve
+
+        path = conf.get("mapreduce.map.input.file") or ""
+        start = conf.get("mapreduce.map.input.start") or "0"
+        length = conf.get("mapreduce.map.input.length") or "0"
+        try:
+            fs, p = resolve(path, conf)
+            st = fs.get_file_status(p)
+            stamp = f"{st.length}|{st.modification_time}"
+        except (OSError, ValueError):
+            stamp = "?"
+        key = hashlib.sha1(f"{path}|{start}|{length}|{stamp}|{options_key}".encode()).hexdigest()
+        os.makedirs(directory, exist_ok=True)
+        self.path = os.path.join(directory, key + ".f64")
+        self.meta = self.path + ".json"
+        self.hit = os.path.exists(self.meta)
+        self._out = None
+        self._rows = 0
+        self._cols: int | None = None
+        self._has_y = False
+        if not self.hit:
+            attempt = conf.get("mapreduce.task.attempt.id") or str(os.getpid())
+            self._tmp = f"{self.path}.{attempt}.tmp"
+            self._out = open(self._tmp, "wb")  # noqa: SIM115 - closed in commit()
+
+    def write(self, x: np.ndarray, y: np.ndarray | None) -> None:
+        block = x if y is None else np.hstack([x, y[:, None]])
+        self._has_y = y is not None
+        self._cols = block.shape[1]
+        self._out.write(np.ascontiguousarray(block, dtype=np.float64).tobytes())
+        self._rows += block.shape[0]
+
+    def commit(self) -> None:
+        import json as _json
+        import os
+
+        self._out.close()
+        os.replace(self._tmp, self.path)
+        with open(self.meta + ".tmp", "w") as f:
+            _json.dump({"rows": self._rows, "cols": self._cols or 0, "has_y": self._has_y}, f)
+        os.replace(self.meta + ".tmp", self.meta)
+
+    def blocks(self):
+        import json as _json
+
+        with open(self.meta) as f:
+            meta = _json.load(f)
+        rows, cols, has_y = meta["rows"], meta["cols"], meta["has_y"]
+        if rows == 0:
+            return
+        mm = np.memmap(self.path, dtype=np.float64, mode="r", shape=(rows, cols))
+        for i in range(0, rows, self.BLOCK_ROWS):
+            block = np.asarray(mm[i : i + self.BLOCK_ROWS])
+            if has_y:
+                yield block[:, :-1], block[:, -1]
+            else:
+                yield block, None
+        del mm
+
+
 class _PassJob(Job):
     INPUT_PROTOCOL = "raw_bytes"
     OUTPUT_PROTOCOL = "raw"
     NUM_REDUCES = 1
     JOBCONF = {"mapreduce.map.maxattempts": 1, "mapreduce.reduce.maxattempts": 1}
     LABELED = False
+    USE_CACHE = True  # passes whose result depends on the chunking (sampling) set False
 
     def add_arguments(self, p) -> None:
         p.add_argument("--input-format", default="csv")
@@ -84,6 +160,7 @@ class _PassJob(Job):
         p.add_argument("--k", type=int, default=0)
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--c", type=float, default=None)
+        p.add_argument("--cache-dir", default=None)
 
     # ------------------------------------------------------------ map side
     def mapper_init(self):
@@ -91,6 +168,15 @@ class _PassJob(Job):
         o = self.options
         self.model = load_npz(o.model, self.conf) if o.model else {}
         self.parse = self.make_parser()
+        self.cache = (
+            SplitCache(o.cache_dir, self.conf, self.cache_key()) if o.cache_dir and self.USE_CACHE else None
+        )
+        if self.cache is not None and self.cache.hit:
+            self.increment_counter(GROUP, "CACHED_SPLITS", 1)
+
+    def cache_key(self) -> str:
+        o = self.options
+        return f"{o.input_format}|{o.features}|{o.label_col}|{o.skip_bad}|{self.LABELED}"
 
     def make_parser(self):
         o = self.options
@@ -99,16 +185,27 @@ class _PassJob(Job):
         return features_parser(o.input_format, o.features, label_col, o.skip_bad)
 
     def mapper_block(self, data: bytes):
+        if self.cache is not None and self.cache.hit:
+            return None  # the split's rows come from the binary cache in mapper_final
         x, y, bad = parse_located(self, self.parse, data)
         if bad:
             self.increment_counter(GROUP, "MALFORMED_ROWS", bad)
         n = len(x)
         if n:
+            if self.cache is not None:
+                self.cache.write(x, y)
             self.increment_counter(GROUP, "ROWS", n)
             self.acc = self.merge(self.acc, self.partial(x, y))
         return None
 
     def mapper_final(self):
+        if self.cache is not None:
+            if self.cache.hit:
+                for x, y in self.cache.blocks():
+                    self.increment_counter(GROUP, "ROWS", len(x))
+                    self.acc = self.merge(self.acc, self.partial(x, y))
+            else:
+                self.cache.commit()
         if self.acc is not None:
             # pickled here: the engine's value serialiser treats arrays as plain buffers
             yield "total", pickle.dumps(self.acc, 4)
@@ -140,6 +237,8 @@ class KMeansPass(_PassJob):
 class SamplePass(_PassJob):
     """A seeded uniform sample of ``k`` rows (random init of k-means) and the row count."""
 
+    USE_CACHE = False
+
     def mapper_block(self, data: bytes):
         self._rng = np.random.default_rng([self.options.seed, zlib.crc32(data[:4096]), len(data)])
         return super().mapper_block(data)
@@ -157,6 +256,8 @@ class SamplePass(_PassJob):
 
 class KMeansParallelPass(_PassJob):
     """One k-means|| round: rows sampled with probability ``l·d²/φ`` given the current centers."""
+
+    USE_CACHE = False
 
     def add_arguments(self, p) -> None:
         super().add_arguments(p)
