@@ -111,6 +111,8 @@ TABLES: dict[str, dict[str, Sub]] = {
         "doctor": Sub("pyhdp.cli.doctor:run", tool=False, help="check configuration, store, daemons and workers", conf_errors_ok=True),
         "version": COMMON["version"],
         "cluster": Sub("pyhdp.cluster.cli:run", help="workers of the cluster: sync the conf dir, exec a command, list hosts"),
+        "completion": Sub("pyhdp.cli.completion:run", tool=False, help='print a shell completion script: bash, zsh or fish (eval "$(pyhdp completion bash)")', conf_errors_ok=True),
+        "__complete": Sub("pyhdp.cli.completion:run_complete", tool=False, help="(internal) completion candidates for a command line", hidden=True, conf_errors_ok=True),
         "selftest-daemon": Sub("pyhdp.cluster.testdaemon:run", help="(testing) a process that idles until stopped, for --daemon", hidden=True),
     },
 }  # fmt: skip
