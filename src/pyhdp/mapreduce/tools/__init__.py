@@ -1,0 +1,1 @@
+"""Hadoop's tools on the MapReduce engine: ``hadoop distcp``."""
