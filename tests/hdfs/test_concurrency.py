@@ -183,3 +183,31 @@ def test_store_of_an_older_schema_is_migrated(dfs_factory, store_conf):
     assert fs.get_file_status("/a").children_num == 2
     fs.write_bytes("/a/g", b"y")
     assert fs.get_file_status("/a").children_num == 3
+
+
+def test_forked_child_opens_its_own_store(dfs_factory):
+    """A fork (multiprocessing's default on Linux) must not reuse the parent's SQLite connection,
+    pending group transaction, lock or lease identity."""
+    fs = dfs_factory()
+    fs.write_bytes("/before", b"1")
+    fs.mkdirs("/pending")  # still in the parent's group transaction
+    parent_store = fs.store
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            os.close(r)
+            assert fs.store is not parent_store
+            fs.write_bytes("/from-child", b"c")
+            assert fs.cat("/before") == b"1"
+            code = 0
+        finally:
+            os.write(w, str(code).encode())
+            os._exit(code)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    assert os.read(r, 10) == b"0" and os.WEXITSTATUS(status) == 0
+    os.close(r)
+    assert fs.store is parent_store
+    assert fs.cat("/from-child") == b"c" and fs.exists("/pending")

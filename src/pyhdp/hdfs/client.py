@@ -8,6 +8,7 @@ silent local fallback.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import random
 import socket
@@ -111,6 +112,11 @@ class DistributedFileSystem(FileSystem):
     # ------------------------------------------------------------------ connection
     @property
     def store(self) -> EmbeddedStore:
+        if self._store is not None and self._store.pid != os.getpid():
+            # a forked child never uses its parent's connection, locks or lease identity
+            self._store = None
+            self._caller = None
+            self._holder = None
         if self._store is None:
             host, _, port = (
                 self.authority.rpartition(":") if ":" in self.authority else (self.authority, "", "")

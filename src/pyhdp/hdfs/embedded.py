@@ -9,6 +9,7 @@ first use under the exclusive lock, and one SQLite connection serves every call.
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ class EmbeddedStore:
         from pyhdp.security import login_user
 
         self.conf = conf
+        self.pid = os.getpid()
         self.storage = NameStorage(name_dir)
         settings = NamespaceSettings.from_conf(conf)
         self.version = ensure_formatted_and_lock(self.storage, login_user(), settings.supergroup)
@@ -75,6 +77,8 @@ class EmbeddedStore:
                 pass
 
     def close(self) -> None:
+        if self.pid != os.getpid():
+            return  # inherited through fork: the parent owns the connection, locks and transaction
         try:
             self.close_streams()
             self.namesystem.flush()
@@ -107,4 +111,23 @@ def close_stores() -> None:
         _stores.clear()
 
 
+def _flush_before_fork() -> None:
+    """Commit pending group transactions before a fork: a child must not inherit SQLite's
+    in-process record of a held write lock (it could never write the namespace then)."""
+    for store in list(_stores.values()):
+        if store.pid == os.getpid():
+            try:
+                store.namesystem.flush()
+            except Exception:  # noqa: BLE001 - the fork goes ahead; the timer commits later
+                pass
+
+
+def _forget_inherited_stores() -> None:
+    """In a forked child: drop the parent's stores (never commit, unlock or close them here);
+    the child opens its own on first use."""
+    _stores.clear()
+
+
 atexit.register(close_stores)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_flush_before_fork, after_in_child=_forget_inherited_stores)
