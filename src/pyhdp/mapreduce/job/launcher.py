@@ -37,6 +37,12 @@ def base_parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--pyfiles", "-pyfiles", dest="pyfiles", default="")
     p.add_argument("--name", dest="job_name", default=None)
     p.add_argument("--quiet", action="store_true")
+    # --runner hadoop: run through a real cluster's Hadoop Streaming (pyhdp.mapreduce.job.hadoop_runner)
+    p.add_argument("--runner", dest="runner", choices=("local", "hadoop"), default=None)
+    p.add_argument("--hadoop-bin", dest="hadoop_bin", default=None)
+    p.add_argument("--streaming-jar", dest="streaming_jar", default=None)
+    p.add_argument("--python-bin", dest="python_bin", default=None)
+    p.add_argument("--dry-run", dest="dry_run", action="store_true")
     return p
 
 
@@ -148,6 +154,10 @@ def submit(
         )
         return 2
     inputs, output = opts.paths[:-1], opts.paths[-1]
+    if (opts.runner or conf.get("pyhdp.job.runner", "local")) == "hadoop":
+        from pyhdp.mapreduce.job.hadoop_runner import submit_to_hadoop
+
+        return submit_to_hadoop(job, args, conf, path, inputs, output, err, job_class=job_cls.__name__)
     ref = job_ref(job_cls, args, path)
     try:
         spec = build_spec(job, ref, inputs, output, conf)
