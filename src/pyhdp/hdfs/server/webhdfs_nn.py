@@ -199,7 +199,9 @@ class WebHdfsHandler:
         c = self.conf
         return json_response({"FsServerDefaults": {
             "blockSize": c.get_size("dfs.blocksize", 134217728), "bytesPerChecksum": c.get_int("dfs.bytes-per-checksum", 512),
-            "checksumType": "CRC32C", "defaultStoragePolicyId": 7, "encryptDataTransfer": False,
+            # DataChecksum.Type.id, a number (Hadoop's JSON client casts it to Number)
+            "checksumType": {"NULL": 0, "CRC32": 1, "CRC32C": 2}.get(c.get("dfs.checksum.type", "CRC32C").upper(), 2),
+            "defaultStoragePolicyId": 7, "encryptDataTransfer": False,
             "fileBufferSize": c.get_int("io.file.buffer.size", 4096), "keyProviderUri": "",
             "replication": c.get_int("dfs.replication", 1), "trashInterval": c.get_int("fs.trash.interval", 0),
             "writePacketSize": c.get_int("dfs.client-write-packet-size", 65536)}})
