@@ -141,7 +141,7 @@ def test_pyarrow_parquet_and_dataset(pfs):
                      partitioning_flavor="hive")
     assert {p.rsplit("/", 2)[-2] for p in pfs.find("/data/ds")} == {"k=1", "k=2", "k=3", "k=4"}
     got = ds.dataset("/data/ds", format="parquet", filesystem=pfs, partitioning="hive").to_table()
-    assert sorted(zip(got["k"].to_pylist(), got["v"].to_pylist())) == [(1, "a"), (2, "b"), (3, "c"), (4, "d")]
+    assert sorted(zip(got["k"].to_pylist(), got["v"].to_pylist(), strict=True)) == [(1, "a"), (2, "b"), (3, "c"), (4, "d")]
     pd = pytest.importorskip("pandas")
     assert list(pd.read_parquet("pyhdp:///data/t.parquet")["v"]) == ["a", "b", "c", "d"]
 
