@@ -233,3 +233,23 @@ def test_kmeans_binary_cache_gives_same_model(ml):
     plain, cached = ml.model(ml.path("plain")), ml.model(ml.path("cached"))
     assert cached["inertia"] == plain["inertia"] and cached["centers"] == plain["centers"]
     assert not list((ml.tmp / "hadoop-tmp" / "ml-cache").glob("run-*"))  # removed by the driver
+
+
+def test_linreg_on_libsvm_input(ml_file):
+    from sklearn.linear_model import LinearRegression
+
+    ml = ml_file
+    x, y = load_diabetes(return_X_y=True)
+    x = x.copy()
+    x[np.abs(x) < 0.01] = 0.0  # sparse rows: zero entries left out of the libsvm lines
+    lines = []
+    for row, target in zip(x, y, strict=True):
+        pairs = " ".join(f"{j + 1}:{float(v)!r}" for j, v in enumerate(row) if v != 0.0)
+        lines.append(f"{float(target)!r} {pairs}\n")
+    data = ml.put_text("diabetes.svm", "".join(lines))
+    r = ml.jar("linreg", "-inputFormat", "libsvm", "-features", "10", data, ml.path("lr"))
+    assert r.returncode == 0, r
+    m = ml.model(ml.path("lr"))
+    np.testing.assert_allclose(m["coef"], LinearRegression().fit(x, y).coef_, rtol=1e-6)
+    r = ml.jar("linreg", "-inputFormat", "libsvm", "-features", "5", data, ml.path("lr2"))
+    assert r.returncode == 1 and "Malformed libsvm row" in r.stderr and "with 1 <= index <= 5" in r.stderr
