@@ -88,6 +88,31 @@ def test_other_commands_options_from_their_usage():
     assert completion.complete(["yarn", "application", "-kill", ""]) == []  # an application id
 
 
+def test_option_values_states_and_choices():
+    assert completion.complete(["hdfs", "dfsadmin", "-safemode", ""]) == [
+        "enter",
+        "leave",
+        "get",
+        "wait",
+        "forceExit",
+    ]
+    assert completion.complete(["hdfs", "dfsadmin", "-restoreFailedStorage", "f"]) == ["false"]
+    assert completion.complete(["mapred", "job", "-history", "x", "-format", ""]) == ["human", "json"]
+    assert completion.complete(["yarn", "application", "-list", "-appStates", "RUNNING,F"]) == [
+        "RUNNING,FINISHED", "RUNNING,FAILED"]  # fmt: skip
+    assert "DECOMMISSIONED" in completion.complete(["yarn", "node", "-list", "-states", ""])
+    assert completion.choices_of_usage("-history [all] <jobHistoryFile|jobId> [-format <human|json>]") == {
+        "-format": ["human", "json"]}  # fmt: skip
+
+
+def test_configuration_keys_for_define_and_getconf():
+    keys = lambda: ["dfs.replication", "dfs.replication.max", "fs.defaultFS"]  # noqa: E731
+    assert completion.complete(["hdfs", "dfs", "-D", "dfs.rep"], conf_keys=keys) == [
+        "dfs.replication.max=", "dfs.replication="]  # fmt: skip
+    assert completion.complete(["hdfs", "dfs", "-D", "fs.defaultFS=x"], conf_keys=keys) == []
+    assert completion.complete(["hdfs", "getconf", "-confKey", "fs."], conf_keys=keys) == ["fs.defaultFS"]
+
+
 def test_options_of_usage_parses_value_options():
     opts = completion.options_of_usage(
         "[-f] [-p | -p[topax]] [-t <thread count>] [-r|-R] <#-of-events> -[ab]"
@@ -201,6 +226,12 @@ def test_hidden_command_is_quiet_when_the_namenode_hangs(cli):
         words = ["hdfs", "dfs", "-fs", f"hdfs://127.0.0.1:{port}", "-ls", "/us"]
         out = _complete(cli, *words, env={"PYHDP_COMPLETION_TIMEOUT": "1"})
     assert out == []
+
+
+def test_hidden_command_completes_real_configuration_keys(cli, pyhdp_home):
+    pyhdp_home.write_site("core-site.yaml", "my.own.key: 1\n")
+    assert _complete(cli, "hdfs", "dfs", "-D", "my.own") == ["my.own.key="]
+    assert "dfs.replication" in _complete(cli, "hdfs", "getconf", "-confKey", "dfs.repl")
 
 
 def test_hidden_command_bad_input_is_quiet(cli):

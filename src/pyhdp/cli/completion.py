@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,10 +57,18 @@ OPTION_SOURCES = {
     "pyhdp.cli.getconf:conftest": "pyhdp.cli.getconf:CONFTEST_USAGE",
     "pyhdp.cluster.cli:run": "pyhdp.cluster.cli:USAGE",
 }
+#: Values of options taking a list of states: (target, option) → ``module:SEQUENCE``.
+VALUE_SOURCES = {
+    ("pyhdp.yarn.cli.application:run", "-appStates"): "pyhdp.yarn.records:APP_STATES",
+    ("pyhdp.yarn.cli.node:run", "-states"): "pyhdp.yarn.records:NODE_STATES",
+}
 #: Sub-commands whose non-option arguments are paths of the file system.
 REMOTE_PATH_TARGETS = ("pyhdp.cli.hdfs_cmds.fsck:run",)
 _FSSHELL = "pyhdp.cli.fsshell.shell:"
 _OPTION_RE = re.compile(r"(?:^|(?<=[\s\[|({]))(--?[A-Za-z][\w\-]*)(\s+<)?")
+_CHOICES_RE = re.compile(
+    r"(?:^|(?<=[\s\[|({]))(-[A-Za-z][\w\-]*)\s+(?:([A-Za-z]+(?:\s*\|\s*[A-Za-z]+)+)|[\[<]+([A-Za-z]+(?:\|[A-Za-z]+)+)[>\]])"
+)
 _LETTERS_RE = re.compile(r"(?:^|(?<=[\s\[|({]))-\[([A-Za-z]+)\]")
 #: Seconds a file system listing may take before completion gives up (PYHDP_COMPLETION_TIMEOUT).
 DEFAULT_TIMEOUT = 2.0
@@ -89,22 +97,54 @@ def _load_attr(spec: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def options_of_target(target: str) -> dict[str, bool]:
-    """The options a sub-command documents ({} when nothing is known or its module is missing)."""
+def usage_of_target(target: str) -> str:
+    """The usage text documenting a sub-command's options ("" when unknown or its module is missing)."""
     spec = OPTION_SOURCES.get(target)
     if spec is None:
-        return {}
+        return ""
     try:
         value = _load_attr(spec)
     except Exception:  # noqa: BLE001 - a missing part of pyhdp completes nothing
-        return {}
+        return ""
     if isinstance(value, dict):
-        text = "\n".join(f"{k} {v}" for k, v in value.items())
-    elif isinstance(value, (list, tuple)):
-        text = "\n".join(str(item[0] if isinstance(item, tuple) else item) for item in value)
-    else:
-        text = str(value)
-    return options_of_usage(text)
+        return "\n".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(item[0] if isinstance(item, tuple) else item) for item in value)
+    return str(value)
+
+
+def options_of_target(target: str) -> dict[str, bool]:
+    """The options a sub-command documents, and whether each takes a value."""
+    return options_of_usage(usage_of_target(target))
+
+
+def choices_of_usage(text: str) -> dict[str, list[str]]:
+    """Literal values an option lists in a usage text: ``-safemode enter | leave | get``,
+    ``-restoreFailedStorage true|false|check``, ``-format <human|json>`` (lower-case words in
+    brackets only: ``<jobHistoryFile|jobId>`` are placeholders)."""
+    found: dict[str, list[str]] = {}
+    for m in _CHOICES_RE.finditer(text):
+        opt, bare, bracketed = m.group(1), m.group(2), m.group(3)
+        words = [w.strip() for w in (bare or bracketed).split("|")]
+        if bracketed and not all(w.islower() for w in words):
+            continue
+        found.setdefault(opt, words)
+    return found
+
+
+def values_of_option(target: str, option: str, cur: str) -> list[str]:
+    """Candidates for the value of ``option``: a listed state (comma-separated lists complete
+    their last item) or the literal choices of its usage."""
+    spec = VALUE_SOURCES.get((target, option))
+    if spec is not None:
+        try:
+            values = [str(v) for v in _load_attr(spec)]
+        except Exception:  # noqa: BLE001
+            return []
+        done, _, last = cur.rpartition(",")
+        head = done + "," if done else ""
+        return [head + v for v in values if v.startswith(last.upper()) and v not in done.split(",")]
+    return _prefixed(cur, choices_of_usage(usage_of_target(target)).get(option, []))
 
 
 def fsshell_commands() -> list[str]:
@@ -221,10 +261,16 @@ def _prefixed(cur: str, names) -> list[str]:
     return [n for n in names if n.startswith(cur)]
 
 
-def complete(words: list[str], remote: Lister | None = None, local: Lister = list_local) -> list[str]:
+def complete(
+    words: list[str],
+    remote: Lister | None = None,
+    local: Lister = list_local,
+    conf_keys: Callable[[], Iterable[str]] | None = None,
+) -> list[str]:
     """Candidates for the last of ``words`` (``words[0]`` is the command: hdfs, yarn ...).
 
-    ``remote`` lists file system paths (``None``: paths are not completed)."""
+    ``remote`` lists file system paths (``None``: paths are not completed); ``conf_keys`` gives
+    the configuration's keys (for ``-D key=`` and ``getconf -confKey``)."""
     from pyhdp.cli.main import TABLES
 
     if not words:
@@ -280,6 +326,8 @@ def complete(words: list[str], remote: Lister | None = None, local: Lister = lis
                     return _prefixed(cur, ["file:///", "hdfs://"])
                 if opt == "jt":
                     return _prefixed(cur, ["local"])
+                if opt == "D" and conf_keys is not None and "=" not in cur:
+                    return sorted(k + "=" for k in conf_keys() if k.startswith(cur))
                 return []
             j += 2
     rest = rest[j:]
@@ -287,8 +335,17 @@ def complete(words: list[str], remote: Lister | None = None, local: Lister = lis
     if sub.target.startswith(_FSSHELL):
         return _complete_fsshell(rest, cur, generic, remote, local)
     options = options_of_target(sub.target)
-    if rest and options.get(rest[-1]):
-        return []  # the value of an option
+    if (
+        rest
+        and rest[-1].lower() == "-confkey"
+        and sub.target == "pyhdp.cli.getconf:run"
+        and conf_keys is not None
+    ):
+        return sorted(k for k in conf_keys() if k.startswith(cur))
+    if rest and rest[-1].startswith("-"):
+        values = values_of_option(sub.target, rest[-1], cur)
+        if values or options.get(rest[-1]):
+            return values  # the value of an option
     if cur.startswith("-"):
         return _prefixed(cur, sorted(set(options) | set(generic)))
     if sub.target in REMOTE_PATH_TARGETS and remote is not None:
@@ -380,7 +437,7 @@ _pyhdp_complete() {
     if [[ -n "${COMP_LINE-}" && -n "${COMP_POINT-}" ]]; then line="${COMP_LINE:0:COMP_POINT}"; fi
     local IFS=$'\n'
     COMPREPLY=($(pyhdp __complete bash "$COMP_CWORD" "$line" "${COMP_WORDS[@]}" 2>/dev/null))
-    if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == */ ]]; then
+    if [[ ${#COMPREPLY[@]} -eq 1 && ( "${COMPREPLY[0]}" == */ || "${COMPREPLY[0]}" == *= ) ]]; then
         compopt -o nospace 2>/dev/null
     fi
     return 0
@@ -397,7 +454,7 @@ _pyhdp_complete() {
     local c
     for c in "${candidates[@]}"; do
         [[ -z "$c" ]] && continue
-        if [[ "$c" == */ ]]; then dirs+=("$c"); else others+=("$c"); fi
+        if [[ "$c" == */ || "$c" == *= ]]; then dirs+=("$c"); else others+=("$c"); fi
     done
     (( ${#dirs} )) && compadd -Q -U -S '' -- "${dirs[@]}"
     (( ${#others} )) && compadd -Q -U -- "${others[@]}"
@@ -490,7 +547,7 @@ def run_complete(args: list[str], conf: Configuration) -> int:
         except ValueError:
             timeout = DEFAULT_TIMEOUT
         remote = bounded(lambda cur: fs_lister(_conf_for(words, conf))(cur), timeout)
-        candidates = complete(words, remote=remote)
+        candidates = complete(words, remote=remote, conf_keys=lambda: _conf_for(words, conf).keys())
         if lead:
             candidates = [c[len(lead) :] for c in candidates if c.startswith(lead)]
         quote = _quote_of(args[3:], int(args[1]))
