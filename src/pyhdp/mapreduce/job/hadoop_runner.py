@@ -215,6 +215,15 @@ def build_commands(
     return cmds, temps
 
 
+def command_line_defines(conf: Configuration) -> list[str]:
+    """``key=value`` of every setting given with ``-D`` (to the CLI or the job), for the cluster."""
+    return [
+        f"{k}={conf.get(k)}"
+        for k, src in conf.sources.items()
+        if src == "from command line" and not k.startswith("pyhdp.job.")
+    ]
+
+
 def _job_base() -> Any:
     from pyhdp.mapreduce.job.core import Job
 
@@ -249,7 +258,7 @@ def submit_to_hadoop(
         work = tempfile.mkdtemp(prefix="pyhdp-hadoop-runner-")
         archive = build_pyhdp_archive(work)
         cmds, temps = build_commands(
-            job, path, args, inputs, output, list(opts.defines), target, archive, job_class
+            job, path, args, inputs, output, command_line_defines(conf), target, archive, job_class
         )
     except RunnerError as e:
         err.write(f"{e}\n")
