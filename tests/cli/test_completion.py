@@ -134,6 +134,25 @@ def test_path_arguments_use_the_right_lister():
     assert completion.complete(["hdfs", "fsck", "/u"], remote, local) == ["R:/u"]
 
 
+def test_option_values_that_are_paths():
+    remote = lambda cur: ["R:" + cur]  # noqa: E731
+    local = lambda cur: ["L:" + cur]  # noqa: E731
+    assert completion.complete(["mapred", "streaming", "-input", "/d"], remote, local) == ["R:/d"]
+    assert completion.complete(["mapred", "streaming", "-input", "/a", "-output", "/o"], remote, local) == [
+        "R:/o"
+    ]
+    assert completion.complete(["mapred", "streaming", "-mapper", "ca"], remote, local) == ["L:ca"]
+    assert completion.complete(["mapred", "streaming", "-file", "x"], remote, local) == ["L:x"]
+    assert completion.complete(["mapred", "streaming", "-numReduceTasks", ""], remote, local) == []
+    assert "-inputformat" in completion.complete(["mapred", "streaming", "-in"], remote, local)
+    assert completion.complete(["hadoop", "jar", "x"], remote, local) == ["L:x"]
+    assert completion.complete(["yarn", "jar", "x.jar", "wordcount", "/in"], remote, local) == ["R:/in"]
+    assert completion.complete(["hadoop", "conftest", "-conffile", "c"], remote, local) == ["L:c"]
+    assert completion.complete(["mapred", "job", "-history", "x", "-outfile", "o"], remote, local) == ["L:o"]
+    assert completion.complete(["hdfs", "dfsadmin", "-setQuota", ""], remote, local) == []  # <quota>
+    assert completion.complete(["hdfs", "dfsadmin", "-setQuota", "10", "/u"], remote, local) == ["R:/u"]
+
+
 def test_list_local(tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     (tmp_path / "data.txt").write_text("x")
@@ -216,6 +235,20 @@ def test_hidden_command_local_sources_and_generic_fs(cli, pyhdp_home, tmp_path):
     assert _complete(cli, "hdfs", "dfs", "-ls", "file", ":", f"//{src}/p", line=line) == [
         f"//{src}/part-0.txt"
     ]
+
+
+def test_hidden_command_respects_config_dir(cli, pyhdp_home, tmp_path):
+    other = tmp_path / "otherconf"
+    other.mkdir()
+    (other / "core-site.yaml").write_text("fs.defaultFS: file:///\n")
+    local_dir = tmp_path / "only-local"
+    local_dir.mkdir()
+    (local_dir / "abc.txt").write_text("x")
+    # with --config the listing comes from the local file system, without it from the store
+    assert _complete(cli, "hdfs", "--config", str(other), "dfs", "-ls", f"{local_dir}/a") == [
+        f"{local_dir}/abc.txt"
+    ]
+    assert _complete(cli, "hdfs", "dfs", "-ls", f"{local_dir}/a") == []
 
 
 def test_hidden_command_is_quiet_when_the_namenode_hangs(cli):

@@ -56,6 +56,7 @@ OPTION_SOURCES = {
     "pyhdp.cli.getconf:run": "pyhdp.cli.getconf:COMMANDS",
     "pyhdp.cli.getconf:conftest": "pyhdp.cli.getconf:CONFTEST_USAGE",
     "pyhdp.cluster.cli:run": "pyhdp.cluster.cli:USAGE",
+    "pyhdp.mapreduce.streaming.cli:run": "pyhdp.mapreduce.streaming.options:USAGE",
 }
 #: Values of options taking a list of states: (target, option) → ``module:SEQUENCE``.
 VALUE_SOURCES = {
@@ -63,9 +64,15 @@ VALUE_SOURCES = {
     ("pyhdp.yarn.cli.node:run", "-states"): "pyhdp.yarn.records:NODE_STATES",
 }
 #: Sub-commands whose non-option arguments are paths of the file system.
-REMOTE_PATH_TARGETS = ("pyhdp.cli.hdfs_cmds.fsck:run",)
+REMOTE_PATH_TARGETS = ("pyhdp.cli.hdfs_cmds.fsck:run", "pyhdp.cli.hdfs_cmds.dfsadmin:run")
+#: Sub-commands whose first non-option argument is a local file (the jar, a configuration file);
+#: the arguments after it are file system paths.
+LOCAL_FIRST_TARGETS = ("pyhdp.mapreduce.cli.jar:run", "pyhdp.cli.getconf:conftest")
+#: Value placeholders of options (``-input <path>``) naming local files or file system paths.
+_LOCAL_PLACEHOLDERS = ("file", "job-file", "cmd", "cmd|JavaClassName", "configuration file", "filename")
+_REMOTE_PLACEHOLDERS = ("path", "dirname", "snapshotDir", "src", "dst")
 _FSSHELL = "pyhdp.cli.fsshell.shell:"
-_OPTION_RE = re.compile(r"(?:^|(?<=[\s\[|({]))(--?[A-Za-z][\w\-]*)(\s+<)?")
+_OPTION_RE = re.compile(r"(?:^|(?<=[\s\[|({]))(--?[A-Za-z][\w\-]*)(\s+<([^>]*)>)?")
 _CHOICES_RE = re.compile(
     r"(?:^|(?<=[\s\[|({]))(-[A-Za-z][\w\-]*)\s+(?:([A-Za-z]+(?:\s*\|\s*[A-Za-z]+)+)|[\[<]+([A-Za-z]+(?:\|[A-Za-z]+)+)[>\]])"
 )
@@ -111,6 +118,15 @@ def usage_of_target(target: str) -> str:
     if isinstance(value, (list, tuple)):
         return "\n".join(str(item[0] if isinstance(item, tuple) else item) for item in value)
     return str(value)
+
+
+def placeholders_of_usage(text: str) -> dict[str, str]:
+    """Options with a value → the value's placeholder (``-input <path>`` → ``path``)."""
+    found: dict[str, str] = {}
+    for m in _OPTION_RE.finditer(text):
+        if m.group(3) is not None:
+            found.setdefault(m.group(1), m.group(3))
+    return found
 
 
 def options_of_target(target: str) -> dict[str, bool]:
@@ -345,9 +361,19 @@ def complete(
     if rest and rest[-1].startswith("-"):
         values = values_of_option(sub.target, rest[-1], cur)
         if values or options.get(rest[-1]):
+            placeholder = placeholders_of_usage(usage_of_target(sub.target)).get(rest[-1], "")
+            local_only = sub.target in LOCAL_FIRST_TARGETS
+            if not values and (placeholder in _LOCAL_PLACEHOLDERS or local_only and placeholder):
+                return local(cur)
+            if not values and placeholder in _REMOTE_PLACEHOLDERS and remote is not None:
+                return remote(cur)
             return values  # the value of an option
     if cur.startswith("-"):
         return _prefixed(cur, sorted(set(options) | set(generic)))
+    if sub.target in LOCAL_FIRST_TARGETS:
+        if not any(not a.startswith("-") for a in rest):
+            return local(cur)
+        return remote(cur) if remote is not None and sub.target.startswith("pyhdp.mapreduce") else []
     if sub.target in REMOTE_PATH_TARGETS and remote is not None:
         return remote(cur)
     return []
