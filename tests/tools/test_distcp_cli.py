@@ -172,3 +172,40 @@ def test_invalid_arguments(cli, args, message):
     assert r.returncode == 255, r
     assert f"Invalid arguments: {message}" in r.stderr
     assert "usage: distcp OPTIONS [source_path...] <target_path>" in r.stderr
+
+
+def test_failed_copy_is_reported_and_ignored_with_i(cli, src, tmp_path):
+    for args in (
+        ["-mkdir", "-p", f"{HDFS}/t/sub"],
+        ["-chmod", "777", f"{HDFS}/t"],
+        ["-chmod", "755", f"{HDFS}/t/sub"],
+    ):
+        assert cli("hdfs", "dfs", *args).returncode == 0
+    bob = {"HADOOP_USER_NAME": "bob"}
+    r = cli(
+        "hadoop",
+        "distcp",
+        "-D",
+        "mapreduce.map.maxattempts=1",
+        "-update",
+        f"file://{src}",
+        f"{HDFS}/t",
+        env=bob,
+    )
+    assert r.returncode == 25, r
+    assert "java.io.IOException: DistCp failure: Job job_" in r.stderr
+    assert f"File copy failed: file:{src}/sub/" in r.stderr and "Permission denied: user=bob" in r.stderr
+    logs = tmp_path / "logs"
+    r = cli(
+        "hadoop", "distcp", "-i", "-update", "-log", f"file://{logs}", f"file://{src}", f"{HDFS}/t", env=bob
+    )
+    assert r.returncode == 0, r
+    assert counter(r.stderr, "Files Failed") == 2
+    assert counter(r.stderr, "Files Copied") == 1
+    assert counter(r.stderr, "Bytes Failed") == len((src / "sub" / "b.txt").read_bytes()) + len("see\n")
+    assert cli("hdfs", "dfs", "-cat", f"{HDFS}/t/a.txt").stdout == "hello\n"
+    fails = [line for k, v in tree(logs).items() if k.startswith("part-") for line in v.decode().splitlines()]
+    assert sorted(f.split(" - ")[0] for f in fails) == [
+        f"FAIL: file:{src}/sub/b.txt",
+        f"FAIL: file:{src}/sub/c.txt",
+    ]
