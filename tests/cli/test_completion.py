@@ -218,6 +218,8 @@ def test_hidden_command_on_a_real_embedded_store(cli, pyhdp_home):
     assert user.returncode == 0, user
     assert _complete(cli, "hdfs", "dfs", "-ls", "re") == ["rel/"]
     assert _complete(cli, "hdfs", "dfs", "-ls", "rel/") == ["rel/sub/"]
+    assert _complete(cli, "hdfs", "dfs", "-ls", "rel/sub/../s") == ["rel/sub/../sub/"]
+    assert _complete(cli, "hdfs", "dfs", "-ls", "hdfs:///user/alice/l") == ["hdfs:///user/alice/logs/"]
 
 
 def test_hidden_command_local_sources_and_generic_fs(cli, pyhdp_home, tmp_path):

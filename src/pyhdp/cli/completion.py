@@ -16,6 +16,7 @@ splits ``hdfs://x`` at ``:``; the line gives the real word back) or ``""``.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -191,9 +192,11 @@ def list_local(cur: str) -> list[str]:
         if cur.startswith(scheme):
             prefix, path = scheme, cur[len(scheme) :]
             break
-    head, _, base = path.rpartition("/")
-    shown = prefix + (head + "/" if "/" in path else "")
-    directory = os.path.expanduser(head + "/" if "/" in path else ".") if head or "/" not in path else "/"
+    head, slash, base = path.rpartition("/")
+    if slash:
+        directory, shown = os.path.expanduser(head) or "/", prefix + head + "/"
+    else:
+        directory, shown = ".", prefix
     out = []
     try:
         with os.scandir(directory) as it:
@@ -231,7 +234,7 @@ def fs_lister(conf: Configuration) -> Lister:
         if path.startswith("/"):
             directory = head or "/"
         else:
-            directory = fs.working_directory().rstrip("/") + "/" + head if head else fs.working_directory()
+            directory = posixpath.normpath(posixpath.join(fs.working_directory(), head))
         out = []
         for st in fs.list_status(directory):
             name = st.path.rstrip("/").rsplit("/", 1)[-1]
