@@ -242,7 +242,7 @@ class FileSystem(abc.ABC):
     def trash_root(self, path: str) -> str:
         return posixpath.join(self.home_directory(), ".Trash")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: most file systems hold nothing to release
         """Release resources (locks, connections)."""
 
     def __enter__(self) -> FileSystem:
