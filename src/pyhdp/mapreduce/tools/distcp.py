@@ -56,6 +56,10 @@ def run(args: list[str], conf: Configuration, err: IO[str] | None = None) -> int
     except InvalidArguments as e:
         err.write(f"Invalid arguments: {e}\n{USAGE}")
         return INVALID_ARGUMENT
+    except OSError as e:  # what DistCp.run reports as "Exception encountered" (UNKNOWN_ERROR)
+        LOG.error("Exception encountered ")
+        err.write(f"java.io.IOException: {e}\n")
+        return UNKNOWN_ERROR
 
 
 def _describe(o: DistCpOptions) -> str:

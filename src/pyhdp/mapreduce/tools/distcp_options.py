@@ -90,7 +90,7 @@ def parse(argv: list[str]) -> DistCpOptions:
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a.startswith("-p") and a not in _WITH_ARG and a not in _FLAGS and len(a) >= 2 and a[2:].isalpha():
+        if a.startswith("-p") and a not in _WITH_ARG and a not in _FLAGS and (a == "-p" or a[2:].isalpha()):
             flags = a[2:]
             bad = [c for c in flags if c not in PRESERVE_FLAGS]
             if bad:
