@@ -30,6 +30,11 @@ def test_sub_commands_come_from_the_tables():
     assert "__complete" not in completion.complete(["pyhdp", ""])
     assert completion.complete(["pyhdp", "comp"]) == ["completion"]
     assert completion.complete(["nosuchprog", ""]) == []
+    assert completion.complete(["hdfs", "nosuch", "-"]) == []
+    # forwarded forms and Java class names complete as what they run
+    assert completion.complete(["hadoop", "org.apache.hadoop.fs.FsShell", "-mkd"]) == ["-mkdir"]
+    assert completion.complete(["hadoop", "dfsadmin", "-safemode", "l"]) == ["leave"]
+    assert completion.complete(["hadoop", "dfs", "-touch"]) == ["-touch", "-touchz"]
 
 
 def test_shell_options_and_their_values():

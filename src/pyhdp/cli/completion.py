@@ -327,8 +327,18 @@ def complete(
         names = [n for n, s in table.items() if not s.hidden and (not daemon or s.kind == "daemon")]
         return _prefixed(cur, sorted(names))
     sub = table.get(args[i])
-    if sub is None:
-        return []
+    if sub is None:  # "hadoop dfsadmin" (forwarded to hdfs), "hadoop org.apache.hadoop.fs.FsShell"
+        from pyhdp.cli.main import CLASSNAMES, HADOOP_DEPRECATED
+
+        forwarded = (
+            (HADOOP_DEPRECATED[args[i]], args[i])
+            if prog == "hadoop" and args[i] in HADOOP_DEPRECATED
+            else None
+        )
+        prog_name = CLASSNAMES.get(args[i]) or forwarded
+        sub = TABLES[prog_name[0]].get(prog_name[1]) if prog_name else None
+        if sub is None:
+            return []
     rest = args[i + 1 :]
     # generic options (ToolRunner) come first
     j = 0
