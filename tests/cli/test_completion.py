@@ -274,6 +274,18 @@ def test_hidden_command_completes_real_configuration_keys(cli, pyhdp_home):
     assert "dfs.replication" in _complete(cli, "hdfs", "getconf", "-confKey", "dfs.repl")
 
 
+def test_hidden_command_as_zsh_and_fish_call_it(cli, pyhdp_home, tmp_path):
+    assert cli("hdfs", "dfs", "-mkdir", "-p", "/user/dave/in dir").returncode == 0
+    # fish: CWORD = number of tokens before the current one, which may be empty; no escaping
+    r = cli("pyhdp", "__complete", "fish", "3", "", "hdfs", "dfs", "-ls", "")
+    assert r.returncode == 0 and r.stdout.splitlines() == [], r  # relative: no home directory yet
+    r = cli("pyhdp", "__complete", "fish", "3", "", "hdfs", "dfs", "-ls", "/user/dave/")
+    assert r.stdout.splitlines() == ["/user/dave/in dir/"], r
+    # zsh: unquoted words; candidates escaped for compadd -Q
+    r = cli("pyhdp", "__complete", "zsh", "3", "", "hdfs", "dfs", "-ls", "/user/dave/in")
+    assert r.stdout.splitlines() == ["/user/dave/in\\ dir/"], r
+
+
 def test_hidden_command_bad_input_is_quiet(cli):
     r = cli("pyhdp", "__complete", "bash", "notanumber", "")
     assert r.returncode == 1 and r.stdout == "" and r.stderr == ""

@@ -484,9 +484,8 @@ _pyhdp_complete() {
 complete -F _pyhdp_complete hadoop hdfs yarn mapred pyhdp
 """
 
-_ZSH = r"""#compdef hadoop hdfs yarn mapred pyhdp
-# pyhdp shell completion for zsh.  Install: eval "$(pyhdp completion zsh)" in ~/.zshrc (after
-# compinit), or save it as _pyhdp in a directory of $fpath.
+_ZSH = r"""# pyhdp shell completion for zsh: hadoop, hdfs, yarn, mapred, pyhdp.
+# Install: eval "$(pyhdp completion zsh)" in ~/.zshrc (compinit is loaded when it is not yet).
 _pyhdp_complete() {
     local -a candidates dirs others
     candidates=("${(@f)$(pyhdp __complete zsh $((CURRENT - 1)) "" "${(Q)words[@]}" 2>/dev/null)}")
@@ -508,8 +507,9 @@ compdef _pyhdp_complete hadoop hdfs yarn mapred pyhdp
 _FISH = r"""# pyhdp shell completion for fish.  Install: pyhdp completion fish | source
 # or save it as ~/.config/fish/completions/hdfs.fish (and hadoop.fish, yarn.fish ...).
 function __pyhdp_complete
-    set -l words (commandline -opc) (commandline -ct)
-    pyhdp __complete fish (math (count $words) - 1) "" $words 2>/dev/null
+    set -l before (commandline -opc)
+    set -l cur (commandline -ct)
+    pyhdp __complete fish (count $before) "" $before "$cur" 2>/dev/null
 end
 for cmd in hadoop hdfs yarn mapred pyhdp
     complete -c $cmd -f -a '(__pyhdp_complete)'
