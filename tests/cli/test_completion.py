@@ -352,3 +352,25 @@ def test_zsh_and_fish_scripts_are_valid(cli, tmp_path, shell):
     script.write_text(r.stdout)
     proc = subprocess.run([exe, "-n", str(script)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc
+
+
+def test_paths_listed_from_a_running_namenode(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(BIN.parent / "tests" / "daemons"))
+    from minicluster import MiniCluster
+
+    cluster = MiniCluster(tmp_path / "c", datanodes=0)
+    try:
+        cluster.start_namenode()
+        r = cluster.cli("hdfs", "dfs", "-mkdir", "-p", "/warehouse/sales", "/warehouse/stock", "/wal")
+        assert r.returncode == 0, r
+        words = ["hdfs", "dfs", "-ls", "/warehouse/s"]
+        r = cluster.cli("pyhdp", "__complete", "bash", "3", "", *words)
+        assert r.returncode == 0 and r.stderr == b"", r
+        assert r.stdout.decode().splitlines() == ["/warehouse/sales/", "/warehouse/stock/"]
+        uri = f"hdfs://localhost:{cluster.rpc_port}/w"
+        r = cluster.cli("pyhdp", "__complete", "bash", "3", "", "hdfs", "dfs", "-ls", uri)
+        assert r.stdout.decode().splitlines() == [uri + "al/", uri + "arehouse/"], r
+    finally:
+        cluster.stop()
