@@ -288,3 +288,38 @@ def test_task_args_and_archive(tmp_path):
     assert "pyhdp/__init__.py" in names and "pyhdp/mapreduce/task.py" in names
     assert "pyhdp/conf/defaults/core-default.yaml" in names
     assert not any(n.endswith(".pyc") or "__pycache__" in n for n in names)
+
+
+def test_shipped_archive_runs_a_task_with_the_standard_library_only(tmp_path, job):
+    import subprocess
+
+    lib = tmp_path / "pyhdp_lib"
+    zipfile.ZipFile(build_pyhdp_archive(str(tmp_path))).extractall(lib)
+    env = {"PYTHONPATH": str(lib)}  # nothing else: no site-packages (-S), no editable install
+    cmd = [sys.executable, "-S", "-m", "pyhdp.mapreduce.task", "--job", "wc.py:WordCount", "--step", "0"]
+    mapped = subprocess.run(
+        [*cmd, "--mapper"], input=b"b a\na\n", capture_output=True, env=env, cwd=job.parent
+    )
+    assert mapped.returncode == 0, mapped.stderr.decode()
+    shuffled = b"".join(sorted(mapped.stdout.splitlines(keepends=True)))
+    reduced = subprocess.run(
+        [*cmd, "--reducer"], input=shuffled, capture_output=True, env=env, cwd=job.parent
+    )
+    assert reduced.returncode == 0, reduced.stderr.decode()
+    assert reduced.stdout == b'"a"\t2\n"b"\t1\n'
+
+
+def test_on_the_default_hdfs_with_relative_paths(cli, job, tmp_path):
+    assert cli("hdfs", "dfs", "-mkdir", "-p", "in").returncode == 0
+    assert cli("hdfs", "dfs", "-put", str(tmp_path / "in.txt"), "in/").returncode == 0
+    env = {"PYHDP_HADOOP_BIN": str(BIN / "hadoop")}
+    r = cli(
+        "hadoop", "jar", str(job), "--runner", "hadoop", "--python-bin", sys.executable, "in", "out", env=env
+    )
+    assert r.returncode == 0, r
+    r2 = cli("hadoop", "jar", str(job), "in", "out_local")
+    assert r2.returncode == 0, r2
+    via = cli("hdfs", "dfs", "-cat", "out/part-*").stdout
+    local = cli("hdfs", "dfs", "-cat", "out_local/part-*").stdout
+    assert via and sorted(via.splitlines()) == sorted(local.splitlines())
+    assert cli("hdfs", "dfs", "-test", "-e", "out-pyhdp-step1").returncode == 1  # temp step output removed
