@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import require_java
 from hadoop_java import HadoopJava
+
+from conftest import require_java
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,7 @@ def same(java, pyhdp, what: str) -> None:
         f"{what}\njava stderr: {java.stderr.decode()[-2000:]}\npyhdp stderr: {pyhdp.stderr.decode()[-2000:]}")
 
 
+@pytest.mark.timeout(900)  # a dozen JVM starts; slow on a loaded 2-core machine
 def test_java_fsshell_against_pyhdp_webhdfs(cluster, jfs, tmp_path):
     base = f"webhdfs://127.0.0.1:{cluster.http_port}"
     dfs = cluster.fs()

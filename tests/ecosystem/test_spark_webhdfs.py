@@ -33,6 +33,7 @@ JOB = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.timeout(900)  # a dozen JVM starts; slow on a loaded 2-core machine
 def test_spark_wordcount_through_webhdfs(cluster, tmp_path):
     require_java()
     pytest.importorskip("pyspark")
