@@ -12,6 +12,9 @@ pass over the same CSV, in the same run.
   counters' ``Peak Map Physical memory`` recorded.
 * pyhdp with ``-cache`` (the job option ``--cache-dir``): the first pass parses and keeps each
   split as raw float64 on local disk, later passes read that (the issue allows this if documented).
+* Peak memory: pyhdp's ``Peak Map Physical memory`` counter (the task process's maxrss, which on
+  Linux includes the RSS of the process it was forked from: this script keeps itself small by
+  generating the data in a child); scikit-learn's process ``VmHWM``.
 * scikit-learn: ``MiniBatchKMeans(k, batch_size=chunk, n_init=1).partial_fit`` on every chunk of
   ``pandas.read_csv(chunksize=chunk)`` (parsing included), one pass, in a child process whose
   peak RSS is read from ``getrusage``.
@@ -41,8 +44,8 @@ rows = 0
 for df in pd.read_csv(path, header=None, chunksize=chunk):
     m.partial_fit(df.to_numpy()[:, :-1])
     rows += len(df)
-import resource
-print(time.perf_counter() - t, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+hwm = [int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+print(time.perf_counter() - t, rows, hwm[0] if hwm else 0)
 """
 
 
@@ -53,16 +56,21 @@ def parse_size(text: str) -> int:
 
 
 def ensure_data(workdir: Path, size: int, k: int, features: int, conf) -> tuple[Path, int]:
-    from pyhdp.ml.datagen import generate_blocks, to_csv, write_generated
+    from pyhdp.ml.datagen import generate_blocks, to_csv
 
     sample = to_csv(next(generate_blocks("blobs", 4096, features, seed=1, centers=k)), True)
     rows = max(k, int(size / (len(sample) / 4096)))
     path = workdir / f"blobs-k{k}-f{features}-{rows}.csv"
-    if not path.exists():
+    if not path.exists():  # in a child process: this one stays small (its RSS is inherited by tasks)
         t = time.perf_counter()
         tmp = path.with_suffix(".part")
         tmp.unlink(missing_ok=True)
-        write_generated("file://" + str(tmp), conf, "blobs", rows, features, seed=1, centers=k)
+        code = (
+            "import sys; from pyhdp.conf import Configuration; from pyhdp.ml.datagen import write_generated; "
+            f"write_generated({'file://' + str(tmp)!r}, Configuration(), 'blobs', {rows}, {features}, seed=1, "
+            f"centers={k})"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
         tmp.rename(path)
         print(
             f"generated {path} ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t:.1f}s",

@@ -158,6 +158,9 @@ class Run:
         if self._cache_dir is None:
             base = self.conf.get("hadoop.tmp.dir") or "/tmp"
             self._cache_dir = os.path.join(base, "ml-cache", f"run-{os.getpid()}-{id(self):x}")
+            import atexit
+
+            atexit.register(self.drop_cache)  # also when the driver stops on an error
         return self._cache_dir
 
     def drop_cache(self) -> None:
