@@ -145,8 +145,13 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
     if cmd == "-safemode":
         return safemode(get_dfs(conf), args[1])
     if cmd in simple:
-        dfs = get_dfs(conf)
-        dfs.namesystem.check_superuser(dfs.caller)
+        from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+        view = cluster_view(get_dfs(conf))
+        if cmd == "-refreshNodes":
+            view.refresh_nodes()
+        else:
+            view.check_superuser()
         if cmd == "-refreshUserToGroupsMappings":
             from pyhdp.security import groups_of
 
@@ -160,12 +165,16 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
                 "Do checkpoint if necessary before stopping namenode. The time window is 10800 seconds, "
                 "and the transaction gap is 3000000"
             )
-        dfs.namesystem.save_namespace(dfs.caller)
+        from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+        cluster_view(dfs).save_namespace()
         print("Save namespace successful")
         return 0
     if cmd == "-rollEdits":
         dfs = get_dfs(conf)
-        txid = dfs.namesystem.roll_edits(dfs.caller)
+        from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+        txid = cluster_view(dfs).roll_edits()
         print("Successfully rolled edit logs.")
         print(f"New segment starts at txid {txid}")
         return 0
@@ -195,12 +204,13 @@ def _dispatch(cmd: str, args: list[str], conf: Configuration) -> int:
     if cmd == "-metasave":
         return metasave(get_dfs(conf), conf, args[1])
     if cmd == "-printTopology":
+        return print_topology(get_dfs(conf))
+    if cmd == "-getDatanodeInfo":
         dfs = get_dfs(conf)
-        addr = dfs.store.datanode_address
-        print("Rack: /default-rack")
-        print(f"   {addr} ({_hostname_of(addr)}) In Service")
-        print()
-        return 0
+        from pyhdp.hdfs.remote import RemoteDistributedFileSystem
+
+        if isinstance(dfs, RemoteDistributedFileSystem):
+            return datanode_info(dfs, args[1])
     if cmd == "-setBalancerBandwidth":
         from pyhdp.cli.hdfs_cmds.quota import string2long
 
@@ -320,31 +330,31 @@ def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> 
 
 
 def report(dfs: DistributedFileSystem, rest: list[str]) -> int:
+    """``-report [-live] [-dead] [-decommissioning] ...``: ``DFSAdmin.report`` from the cluster view."""
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
     from pyhdp.hdfs.namenode.quota import long2string as desc
-    from pyhdp.hdfs.namenode.storage import java_date
 
     flags = {"-live", "-dead", "-decommissioning", "-enteringmaintenance", "-inmaintenance"}
-    chosen = [a for a in rest if a in flags]
-    status = dfs.get_status()
-    capacity, used, remaining = status.capacity, status.used, status.remaining
+    chosen = {a for a in rest if a in flags}
+    view = cluster_view(dfs)
+    s = view.stats()
+    capacity, used, remaining = s["capacity"], s["used"], s["remaining"]
     present = used + remaining
     out = []
-    ns = dfs.namesystem
-    if ns.in_safe_mode():
+    if s.get("safemode"):
         out.append("Safe mode is ON")
     out.append(f"Configured Capacity: {capacity} ({desc(capacity)})")
     out.append(f"Present Capacity: {present} ({desc(present)})")
     out.append(f"DFS Remaining: {remaining} ({desc(remaining)})")
     out.append(f"DFS Used: {used} ({desc(used)})")
     out.append(f"DFS Used%: {(used / present * 100 if present else 0):.2f}%")
-    stats = ns.stats()
     out += [
         "Replicated Blocks:",
-        f"\tUnder replicated blocks: {stats.under_replicated}",
-        f"\tBlocks with corrupt replicas: {stats.corrupt_blocks}",
-        "\tMissing blocks: 0",
+        f"\tUnder replicated blocks: {s.get('underReplicated', 0)}",
+        f"\tBlocks with corrupt replicas: {s.get('corruptReplicaBlocks', 0)}",
+        f"\tMissing blocks: {s.get('missing', 0)}",
         "\tMissing blocks (with replication factor 1): 0",
-        "\tPending deletion blocks: 0",
+        f"\tPending deletion blocks: {s.get('pendingDeletion', 0)}",
         "Erasure Coded Block Groups: ",
         "\tLow redundancy block groups: 0",
         "\tBlock groups with corrupt internal blocks: 0",
@@ -354,46 +364,112 @@ def report(dfs: DistributedFileSystem, rest: list[str]) -> int:
         "-------------------------------------------------",
     ]
     list_all = not chosen
-    for state, flag in (
-        ("Live", "-live"),
-        ("Dead", "-dead"),
-        ("Decommissioning", "-decommissioning"),
-        ("Entering maintenance", "-enteringmaintenance"),
-        ("In maintenance", "-inmaintenance"),
-    ):
-        if not (list_all or flag in chosen):
-            continue
-        n = 1 if state == "Live" else 0
-        if n or flag in chosen:
-            out.append(f"{state} datanodes ({n}):\n")
-        if n:
-            addr = dfs.store.datanode_address
-            non_dfs = max(capacity - used - remaining, 0)
-            used_pct = used * 100 / capacity if capacity > 0 else 100.0
-            rem_pct = remaining * 100 / capacity if capacity > 0 else 0.0
-            now = java_date()
-            host = _hostname_of(addr)
-            out += [
-                f"Name: {addr} ({host})",
-                f"Hostname: {host}",
-                "Decommission Status : Normal",
-                f"Configured Capacity: {capacity} ({desc(capacity)})",
-                f"DFS Used: {used} ({desc(used)})",
-                f"Non DFS Used: {non_dfs} ({desc(non_dfs)})",
-                f"DFS Remaining: {remaining} ({desc(remaining)})",
-                f"DFS Used%: {used_pct:.2f}%",
-                f"DFS Remaining%: {rem_pct:.2f}%",
-                "Configured Cache Capacity: 0 (0 B)",
-                "Cache Used: 0 (0 B)",
-                "Cache Remaining: 0 (0 B)",
-                "Cache Used%: 100.00%",
-                "Cache Remaining%: 0.00%",
-                "Xceivers: 0",
-                f"Last contact: {now}",
-                f"Last Block Report: {now}",
-                f"Num of Blocks: {stats.blocks}",
-                "",
-                "",
-            ]
+    if list_all or "-live" in chosen:
+        live = view.datanodes("live")
+        out.append(f"Live datanodes ({len(live)}):\n")
+        for node in live:
+            out += node_report(node) + [""]
+    if list_all or "-dead" in chosen:
+        dead = view.datanodes("dead")
+        if dead or "-dead" in chosen:
+            out.append(f"Dead datanodes ({len(dead)}):\n")
+            for node in dead:
+                out += node_report(node) + [""]
+    if "-decommissioning" in chosen:
+        dec = view.datanodes("decommissioning")
+        out.append(f"Decommissioning datanodes ({len(dec)}):\n")
+        for node in dec:
+            out += node_report(node) + [""]
+    for state, flag in (("Entering maintenance", "-enteringmaintenance"), ("In maintenance", "-inmaintenance")):
+        if flag in chosen:
+            out.append(f"{state} datanodes (0):\n")
     print("\n".join(out))
     return 0
+
+
+def node_report(r: dict) -> list[str]:
+    """``DatanodeInfo.getDatanodeReport``: the lines of one node, then an empty line."""
+    from pyhdp.hdfs.namenode.quota import long2string as desc
+    from pyhdp.hdfs.namenode.storage import java_date
+
+    capacity, used, remaining = r["capacity"], r["dfsUsed"], r["remaining"]
+    non_dfs = r.get("nonDfsUsed", max(capacity - used - remaining, 0))
+    used_pct = used * 100 / capacity if capacity > 0 else 100.0
+    rem_pct = remaining * 100 / capacity if capacity > 0 else 0.0
+    host = r.get("hostname") or r["name"].rsplit(":", 1)[0]
+    last_br = r.get("lastBlockReport")
+    lines = [
+        f"Name: {r['name']} ({host})",
+        f"Hostname: {host}",
+    ]
+    if r.get("rack") and r["rack"] != "/default-rack":
+        lines.append(f"Rack: {r['rack']}")
+    lines += [
+        f"Decommission Status : {r.get('adminState') or 'Normal'}",
+        f"Configured Capacity: {capacity} ({desc(capacity)})",
+        f"DFS Used: {used} ({desc(used)})",
+        f"Non DFS Used: {non_dfs} ({desc(non_dfs)})",
+        f"DFS Remaining: {remaining} ({desc(remaining)})",
+        f"DFS Used%: {used_pct:.2f}%",
+        f"DFS Remaining%: {rem_pct:.2f}%",
+        "Configured Cache Capacity: 0 (0 B)",
+        "Cache Used: 0 (0 B)",
+        "Cache Remaining: 0 (0 B)",
+        "Cache Used%: 100.00%",
+        "Cache Remaining%: 0.00%",
+        f"Xceivers: {r.get('xceivers', 0)}",
+        f"Last contact: {java_date(r.get('lastContact') or None)}",
+        f"Last Block Report: {java_date(last_br) if last_br else 'Never'}",
+        f"Num of Blocks: {r.get('numBlocks', 0)}",
+        "",
+    ]
+    return lines
+
+
+def print_topology(dfs: DistributedFileSystem) -> int:
+    """``-printTopology``: the live nodes by rack (``DFSAdmin.printTopology``)."""
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+    racks: dict[str, list[dict]] = {}
+    for node in cluster_view(dfs).datanodes("live"):
+        racks.setdefault(node.get("rack") or "/default-rack", []).append(node)
+    for rack in sorted(racks):
+        print(f"Rack: {rack}")
+        for node in sorted(racks[rack], key=lambda n: n["name"]):
+            state = node.get("adminState") or "Normal"
+            shown = "In Service" if state == "Normal" else state
+            print(f"   {node['name']} ({node.get('hostname') or node['name'].rsplit(':', 1)[0]}) {shown}")
+        print()
+    return 0
+
+
+def datanode_info(dfs: DistributedFileSystem, addr: str) -> int:
+    """``-getDatanodeInfo <host:port>``: uptime/version line of a DataNode known to the NameNode."""
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+    view = cluster_view(dfs)
+    if ":" not in addr:
+        raise IllegalArgument(f"Does not contain a valid host:port authority: {addr}")
+    host, _, port = addr.rpartition(":")
+    for node in view.datanodes("live"):
+        ports = {str(node.get(k)) for k in ("ipcPort", "xferPort", "infoPort") if node.get(k)}
+        ports.add(node["name"].rsplit(":", 1)[1])
+        hosts = {node["name"].rsplit(":", 1)[0], node.get("hostname"), node.get("ip")}
+        if port in ports and (host in hosts or host in ("localhost", "127.0.0.1") and "127.0.0.1" in hosts):
+            registered = node.get("registered") or node.get("lastContact") or time.time()
+            uptime = max(0, int(time.time() - registered))
+            version = node.get("softwareVersion") or "3.3.6"
+            print(f"Uptime: {uptime}, Software version: {version}, Config version: core-0.0.0,hdfs-1")
+            return 0
+    raise OSError(f"Call From {socket_host()} to {addr} failed on connection exception: "
+                  "java.net.ConnectException: Connection refused")
+
+
+def socket_host() -> str:
+    import socket
+
+    name = socket.gethostname()
+    try:
+        return f"{name}/{socket.gethostbyname(name)}"
+    except OSError:
+        return name

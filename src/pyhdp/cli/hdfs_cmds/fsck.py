@@ -8,7 +8,6 @@ CORRUPT 1, does not exist 0, anything else -1 (255).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import urllib.parse
@@ -138,52 +137,47 @@ def _exit_code(last_line: str) -> int:
 
 
 def block_id_check(dfs: DistributedFileSystem, block_ids: list[str]) -> int:
-    """``fsck -blockId blk_<id> ...``: the file of each block and the state of its replica."""
+    """``fsck -blockId blk_<id> ...``: the file of each block and the state of its replicas."""
     import re
 
-    ns = dfs.namesystem
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
+    view = cluster_view(dfs)
     lines = [f"FSCK started by {dfs.user} (auth:SIMPLE) from /127.0.0.1 at {_java_date()}"]
-    corrupt_ids = {bid for bid, _gs, _p in ns.corrupt_blocks()}
-    host = dfs.store.datanode_address.rsplit(":", 1)[0]
+    index = None
     for blk in block_ids:
         m = re.match(r"^blk_(-?\d+)", blk)
         if "blk_" not in blk or m is None:
             lines.append(f"Incorrect blockId format: {blk}")
             continue
         bid = int(m.group(1))
-        with ns.read():
-            row = ns.conn.execute("SELECT inode, genstamp, length FROM blocks WHERE id=?", (bid,)).fetchone()
-            path = ns.path_of(row[0]) if row else ""
-            repl = (
-                ns.conn.execute("SELECT replication FROM inodes WHERE id=?", (row[0],)).fetchone()[0]
-                if row
-                else 0
-            )
+        if index is None:
+            index = {b.block_id: (e, b) for e in view.fsck_walk("/") for b in e.blocks}
         lines.append("")
-        if row is None:
+        if bid not in index:
             lines.append(f"Block {blk} does not exist")
             continue
-        present = dfs.store.blocks.find_replica(bid) is not None
-        corrupt = bid in corrupt_ids
-        live = 1 if present and not corrupt else 0
+        entry, block = index[bid]
+        reps = view.replicas(block)
+        states = [n.get("adminState") or "Normal" for n in reps["live"]]
         lines += [
             f"Block Id: {blk}",
-            f"Block belongs to: {path}",
-            f"No. of Expected Replica: {repl}",
-            f"No. of live Replica: {live}",
+            f"Block belongs to: {entry.path}",
+            f"No. of Expected Replica: {entry.inode.replication}",
+            f"No. of live Replica: {states.count('Normal')}",
             "No. of excess Replica: 0",
             "No. of stale Replica: 0",
-            "No. of decommissioned Replica: 0",
-            "No. of decommissioning Replica: 0",
-            f"No. of corrupted Replica: {1 if corrupt else 0}",
+            f"No. of decommissioned Replica: {states.count('Decommissioned')}",
+            f"No. of decommissioning Replica: {states.count('Decommission in progress')}",
+            f"No. of corrupted Replica: {len(reps['corrupt'])}",
         ]
-        if corrupt:
+        for n in reps["live"]:
+            lines.append(f"Block replica on datanode/rack: {n['name'].rsplit(':', 1)[0]}{n['rack']} is HEALTHY")
+        for n in reps["corrupt"]:
             lines.append(
-                f"Block replica on datanode/rack: {host}/default-rack is CORRUPT\t ReasonCode: "
-                "CORRUPTION_REPORTED"
+                f"Block replica on datanode/rack: {n['name'].rsplit(':', 1)[0]}{n['rack']} is CORRUPT\t "
+                "ReasonCode: CORRUPTION_REPORTED"
             )
-        elif present:
-            lines.append(f"Block replica on datanode/rack: {host}/default-rack is HEALTHY")
     print("\n".join(lines))
     return _exit_code(lines[-1])
 
@@ -196,8 +190,12 @@ def _http_address(conf: Configuration) -> str:
 
 def list_corrupt(dfs: DistributedFileSystem, path: str) -> int:
     base = path.rstrip("/")
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
     rows = [
-        (bid, p) for bid, _gs, p in dfs.namesystem.corrupt_blocks() if p == path or p.startswith(base + "/")
+        (bid, p)
+        for bid, _gs, p in cluster_view(dfs).corrupt_blocks()
+        if p == path or p.startswith(base + "/") or path == "/"
     ]
     if rows:
         print(f"The list of corrupt files under path '{path}' are:")
@@ -209,9 +207,10 @@ def list_corrupt(dfs: DistributedFileSystem, path: str) -> int:
 
 class Fsck:
     def __init__(self, dfs: DistributedFileSystem, conf: Configuration, path: str, opts: set[str]):
+        from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
+
         self.dfs = dfs
-        self.ns = dfs.namesystem
-        self.blocks = dfs.store.blocks
+        self.view = cluster_view(dfs)
         self.path = path
         self.show_files = "-files" in opts
         self.show_blocks = "-blocks" in opts and self.show_files
@@ -262,7 +261,7 @@ class Fsck:
         from pyhdp.errors import PathNotFoundError
 
         try:
-            entries = list(self.ns.fsck_walk(self.dfs.caller, self.path))
+            entries = self.view.fsck_walk(self.path)
         except PathNotFoundError:
             self.w(f"\n\nPath '{self.path}' does not exist")
             return self._emit(0)
@@ -270,21 +269,23 @@ class Fsck:
             self.w(f"FSCK ended at {_java_date()} in {int((time.monotonic() - start) * 1000)} milliseconds\n")
             self.w(f"{e}\n\n\nFsck on path '{self.path}' FAILED")
             return self._emit(255)
-        corrupt_ids = {bid for bid, _gs, _p in self.ns.corrupt_blocks()}
+        self.bpid = self.view.block_pool_id()
         for i, e in enumerate(entries, 1):
             if e.inode.is_dir:
                 if self.show_files:
                     self.w(f"{e.path} <dir>\n")
                 self.r["dirs"] += 1
             else:
-                self.check_file(e, corrupt_ids)
+                self.check_file(e)
             if self.progress and not self.show_files and i % 100 == 0:
                 self.w("\n")
         for p, blks in self.to_fix:
             self._fix(p, blks)
         healthy = self.r["missing"] == 0 and self.r["corrupt_blocks"] == 0
         self.w(f"\nStatus: {'HEALTHY' if healthy else 'CORRUPT'}\n")
-        self.w(" Number of data-nodes:\t1\n Number of racks:\t\t1\n")
+        nodes = self.view.datanodes("live")
+        racks = {n.get("rack") or "/default-rack" for n in nodes}
+        self.w(f" Number of data-nodes:\t{len(nodes)}\n Number of racks:\t\t{len(racks)}\n")
         self.w(f" Total dirs:\t\t\t{self.r['dirs']}\n Total symlinks:\t\t0\n")
         self.w("\nReplicated Blocks:\n" + self.replication_result() + "\n")
         self.w("\nErasure Coded Block Groups:\n" + EC_RESULT + "\n")
@@ -296,26 +297,7 @@ class Fsck:
         sys.stdout.write("".join(self.out) + "\n")
         return code
 
-    def _replica_ok(self, blk) -> tuple[bool, bool]:
-        """``(present, corrupt)`` of the local replica of a block."""
-        from pyhdp.errors import ChecksumError
-        from pyhdp.hdfs.datanode.blockstore import ReplicaNotFoundError
-
-        try:
-            data, meta = self.blocks.open_replica(blk.block_id, blk.genstamp)
-        except ReplicaNotFoundError:
-            return False, False
-        if os.path.getsize(data) < blk.length:
-            return True, True
-        if self.verify:
-            try:
-                self.blocks.verify_replica(blk.block_id, blk.genstamp, blk.length)
-            except ChecksumError as err:
-                self.ns.report_bad_block(blk.block_id, str(err))
-                return True, True
-        return True, False
-
-    def check_file(self, e, corrupt_ids: set[int]) -> None:
+    def check_file(self, e) -> None:
         r = self.r
         node, blocks, path = e.inode, e.blocks, e.path
         nblocks = len(blocks)
@@ -342,35 +324,40 @@ class Fsck:
         missize = corrupt_size = 0
         under_per_file = 0
         report = []
-        addr = self.dfs.store.datanode_address
         for n, blk in enumerate(blocks):
-            present, bad = self._replica_ok(blk)
-            is_corrupt = bad or blk.block_id in corrupt_ids
-            live = 1 if present and not is_corrupt else 0
+            reps = self.view.replicas(blk, self.verify)
+            states = [d.get("adminState") or "Normal" for d in reps["live"]]
+            live = states.count("Normal")
+            decommissioned = states.count("Decommissioned")
+            decommissioning = len(states) - live - decommissioned
+            total = len(states)
+            is_corrupt = not reps["live"] and bool(reps["corrupt"])
+            present = total > 0 or is_corrupt
             r["replicas"] += live
             r["expected"] += node.replication
             if live < self.min_repl:
                 r["under_min"] += 1
             if live > node.replication:
                 r["over"] += 1
-            name = f"{self.blocks.bpid}:{blk.name}"
+            name = f"{self.bpid}:{blk.name}"
             if is_corrupt:
                 r["corrupt_blocks"] += 1
                 r["corrupt_size"] += blk.length
                 corrupt += 1
                 corrupt_size += blk.length
-                self.w(f"\n{path}: CORRUPT blockpool {self.blocks.bpid} block blk_{blk.block_id}\n")
-            if live >= self.min_repl:
+                self.w(f"\n{path}: CORRUPT blockpool {self.bpid} block blk_{blk.block_id}\n")
+            if total >= self.min_repl:
                 r["min_repl"] += 1
-            if 0 < live < node.replication:
-                r["missing_replicas"] += node.replication - live
+            if 0 < total < node.replication:
+                r["missing_replicas"] += node.replication - total
                 r["under"] += 1
                 under_per_file += 1
                 if not self.show_files:
                     self.w(f"\n{path}: ")
                 self.w(
                     f" Under replicated {name}. Target Replicas is {node.replication} but found {live} live "
-                    "replica(s), 0 decommissioned replica(s), 0 decommissioning replica(s).\n"
+                    "replica(s), {decommissioned} decommissioned replica(s), "
+                    f"{decommissioning} decommissioning replica(s).\n"
                 )
             line = f"{n}. {name} len={blk.length}"
             if not present and not is_corrupt:
@@ -382,13 +369,21 @@ class Fsck:
             else:
                 line += f" Live_repl={live}"
                 if (self.show_locations or self.show_racks or self.show_details) and present:
-                    if self.show_racks:
-                        loc = f"/default-rack/{addr}"
-                    else:
-                        loc = f"DatanodeInfoWithStorage[{addr},{self.blocks.storage_id},DISK]"
-                    if self.show_details:
-                        loc += "(CORRUPT)" if is_corrupt else "(LIVE)"
-                    line += f"  [{loc}]"
+                    locs = []
+                    for d, state in [(d, "LIVE") for d in reps["live"]] + [(d, "CORRUPT") for d in reps["corrupt"]]:
+                        if self.show_racks:
+                            loc = f"{d['rack']}/{d['name']}"
+                        else:
+                            loc = f"DatanodeInfoWithStorage[{d['name']},{d['storageID']},DISK]"
+                        if self.show_details:
+                            admin = d.get("adminState") or "Normal"
+                            if state == "LIVE" and admin == "Decommissioned":
+                                state = "DECOMMISSIONED"
+                            elif state == "LIVE" and admin != "Normal":
+                                state = "DECOMMISSIONING"
+                            loc += f"({state})"
+                        locs.append(loc)
+                    line += f"  [{', '.join(locs)}]"
             report.append(line + "\n")
         if missing or corrupt:
             if not self.show_files:
@@ -418,7 +413,7 @@ class Fsck:
             self._move_to_lost_found(path, blocks)
         if self.do_delete:
             try:
-                self.ns.delete(self.dfs.caller, path, True)
+                self.view.delete(path)
                 log.info("Fsck: deleted corrupt file %s", path)
             except OSError as e:
                 log.error("Fsck: error deleting corrupted file %s: %s", path, e)
