@@ -160,7 +160,6 @@ def test_missing_source(cli, tmp_path):
     "args,message",
     [
         (["/only"], "Neither source file listing nor source paths present"),
-        ([], "Target path not specified"),
         (["-update", "-overwrite", "/a", "/b"], "Overwrite and update options are mutually exclusive"),
         (["-delete", "/a", "/b"], "Delete missing is applicable only with update or overwrite options"),
         (["-pz", "/a", "/b"], "z is not a valid preserve attribute"),
@@ -209,3 +208,10 @@ def test_failed_copy_is_reported_and_ignored_with_i(cli, src, tmp_path):
         f"FAIL: file:{src}/sub/b.txt",
         f"FAIL: file:{src}/sub/c.txt",
     ]
+
+
+def test_no_arguments_prints_the_usage(cli):
+    r = cli("hadoop", "distcp")
+    assert r.returncode == 255
+    assert r.stderr.startswith("usage: distcp OPTIONS [source_path...] <target_path>")
+    assert "Invalid arguments" not in r.stderr

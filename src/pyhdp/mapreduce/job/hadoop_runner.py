@@ -255,7 +255,11 @@ def submit_to_hadoop(
             find_streaming_jar(hadoop, getattr(opts, "streaming_jar", None)),
             getattr(opts, "python_bin", None) or conf.get("pyhdp.job.python", "python3") or "python3",
         )
-        work = tempfile.mkdtemp(prefix="pyhdp-hadoop-runner-")
+        if getattr(opts, "dry_run", False):  # the printed commands stay runnable: a kept archive
+            work = os.path.join(conf.get("hadoop.tmp.dir") or tempfile.gettempdir(), "pyhdp-runner")
+            os.makedirs(work, exist_ok=True)
+        else:
+            work = tempfile.mkdtemp(prefix="pyhdp-hadoop-runner-")
         archive = build_pyhdp_archive(work)
         cmds, temps = build_commands(
             job, path, args, inputs, output, command_line_defines(conf), target, archive, job_class

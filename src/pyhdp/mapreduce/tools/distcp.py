@@ -39,6 +39,9 @@ UNKNOWN_ERROR = 25  # DistCpConstants.UNKNOWN_ERROR (-999) as a process exit sta
 
 def run(args: list[str], conf: Configuration, err: IO[str] | None = None) -> int:
     err = err or sys.stderr
+    if not args:  # DistCp.run: no arguments at all → the usage alone
+        err.write(USAGE)
+        return INVALID_ARGUMENT
     try:
         opts = parse(args)
     except InvalidArguments as e:
