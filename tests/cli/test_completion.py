@@ -316,8 +316,13 @@ def _bash(pyhdp_home, script: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
-def test_generated_bash_script_in_real_bash(cli, pyhdp_home):
+def test_generated_bash_script_in_real_bash(cli, pyhdp_home, tmp_path):
     assert cli("hdfs", "dfs", "-mkdir", "-p", "/user/carol").returncode == 0
+    src = tmp_path / "local"
+    src.mkdir()
+    (src / "st*r").write_text("x")
+    (src / "st ar").write_text("x")
+    pyhdp_home.env["SRC_DIR"] = str(src)
     out = _bash(
         pyhdp_home,
         """
@@ -329,6 +334,9 @@ def test_generated_bash_script_in_real_bash(cli, pyhdp_home):
         COMP_LINE="hdfs dfs -ls hdfs://localhost:9000/us"; COMP_POINT=${#COMP_LINE}
         COMP_WORDS=(hdfs dfs -ls hdfs : //localhost : 9000/us); COMP_CWORD=7; _pyhdp_complete hdfs
         echo "D:${COMPREPLY[*]}"
+        shopt -s nullglob; cd "$SRC_DIR"
+        COMP_LINE="hdfs dfs -put st"; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(hdfs dfs -put st); COMP_CWORD=3; _pyhdp_complete hdfs; echo "E:${COMPREPLY[*]}"
     """,
     )
     lines = out.splitlines()
@@ -340,6 +348,7 @@ def test_generated_bash_script_in_real_bash(cli, pyhdp_home):
     assert "B:/user/" in lines
     assert "C:nodemanager resourcemanager" in lines
     assert "D:9000/user/" in lines
+    assert "E:st\\ ar st\\*r" in lines  # escaped, not globbed away
 
 
 @pytest.mark.parametrize("shell", ["zsh", "fish"])

@@ -474,8 +474,8 @@ _BASH = r"""# pyhdp shell completion for bash: hadoop, hdfs, yarn, mapred, pyhdp
 _pyhdp_complete() {
     local line=""
     if [[ -n "${COMP_LINE-}" && -n "${COMP_POINT-}" ]]; then line="${COMP_LINE:0:COMP_POINT}"; fi
-    local IFS=$'\n'
-    COMPREPLY=($(pyhdp __complete bash "$COMP_CWORD" "$line" "${COMP_WORDS[@]}" 2>/dev/null))
+    COMPREPLY=()
+    mapfile -t COMPREPLY < <(pyhdp __complete bash "$COMP_CWORD" "$line" "${COMP_WORDS[@]}" 2>/dev/null)
     if [[ ${#COMPREPLY[@]} -eq 1 && ( "${COMPREPLY[0]}" == */ || "${COMPREPLY[0]}" == *= ) ]]; then
         compopt -o nospace 2>/dev/null
     fi
