@@ -156,3 +156,21 @@ def test_dask_read_csv(pfs):
     assert result == {0: 0, 1: 110, 2: 220}
     df.to_csv("pyhdp:///data/dask-out/part-*.csv", index=False)
     assert len(pfs.ls("/data/dask-out")) == 3
+
+
+@pytest.mark.parametrize(("url", "stripped", "parent"), [
+    ("pyhdp:///data/x.csv", "/data/x.csv", "/data"),
+    ("pyhdp:///", "/", "/"),
+    ("/data/d/", "/data/d", "/data"),
+    ("pyhdp://nn:9000/a/b", "hdfs://nn:9000/a/b", "hdfs://nn:9000/a"),
+    ("pyhdp://nn:9000", "hdfs://nn:9000/", "hdfs://nn:9000/"),
+    ("hdfs://127.0.0.1:8020/x/y/", "hdfs://127.0.0.1:8020/x/y", "hdfs://127.0.0.1:8020/x"),
+    ("webhdfs://127.0.0.1:9870/x", "webhdfs://127.0.0.1:9870/x", "webhdfs://127.0.0.1:9870/"),
+    ("file:///tmp/z", "file:///tmp/z", "file:///tmp"),
+    ("rel/p", "rel/p", "rel"),
+])
+def test_path_forms(url, stripped, parent):
+    from pyhdp.fs.fsspec_impl import PyhdpFileSystem
+
+    assert PyhdpFileSystem._strip_protocol(url) == stripped
+    assert PyhdpFileSystem._parent(url) == parent
