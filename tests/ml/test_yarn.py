@@ -81,3 +81,45 @@ def test_kmeans_and_linreg_on_yarn(cluster, tmp_path):
     assert r.returncode == 0, r.stderr + cluster.logs()
     lr = json.loads((tmp_path / "lr" / "model.json").read_text())
     np.testing.assert_allclose(lr["coef"], LinearRegression().fit(xd, yd).coef_, rtol=1e-6)
+
+
+def test_naivebayes_pca_predict_on_yarn(cluster, tmp_path):
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(0)
+    words = {"a": ["goal", "match", "team"], "b": ["cpu", "code", "disk"]}
+    lines = []
+    for i in range(60):
+        c = "ab"[i % 2]
+        lines.append(f"{c}\t{' '.join(rng.choice(words[c], size=6))}\n")
+    text = tmp_path / "docs.txt"
+    text.write_text("".join(lines))
+    jar = ("hadoop", "jar", JAR)
+    r = cluster.run(
+        *jar, "naivebayes", "-features", "256", "-verbose", str(text), str(tmp_path / "nb"), timeout=300
+    )
+    assert r.returncode == 0, r.stderr + cluster.logs()
+    assert "Submitted application application_" in r.stderr
+    r = cluster.run(
+        *jar,
+        "mlpredict",
+        "-model",
+        str(tmp_path / "nb" / "model.npz"),
+        "-inputFormat",
+        "text",
+        str(text),
+        str(tmp_path / "pred"),
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr + cluster.logs()
+    pred = (tmp_path / "pred" / "part-m-00000").read_text().split()
+    assert pred == [ln[0] for ln in lines]  # separable vocabularies: every document right
+
+    x = load_iris().data
+    data = tmp_path / "iris.csv"
+    np.savetxt(data, x, delimiter=",", fmt="%.17g")
+    r = cluster.run(*jar, "pca", "-k", "2", str(data), str(tmp_path / "pca"), timeout=300)
+    assert r.returncode == 0, r.stderr + cluster.logs()
+    comps = np.array(json.loads((tmp_path / "pca" / "model.json").read_text())["components"])
+    for mine, theirs in zip(comps, PCA(n_components=2).fit(x).components_, strict=True):
+        assert min(np.abs(mine - theirs).max(), np.abs(mine + theirs).max()) < 1e-6
