@@ -64,7 +64,9 @@ def cluster(tmp_path_factory):
 def java_ready() -> str | None:
     """None when Java and pyspark's Hadoop jars are usable, else the reason."""
     if shutil.which("java") is None:
-        return "java is not installed"
+        return "java is not installed (apt-get install openjdk-17-jdk-headless)"
+    if shutil.which("javac") is None:
+        return "javac is not installed (openjdk-17-jdk-headless): the JAX-RS shim of hadoop_java.py needs it"
     try:
         import pyspark  # noqa: F401
     except ImportError:
