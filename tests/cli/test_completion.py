@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyhdp.cli import completion
 from pyhdp.cli.main import TABLES
@@ -383,3 +385,56 @@ def test_paths_listed_from_a_running_namenode(tmp_path):
         assert r.stdout.decode().splitlines() == [uri + "al/", uri + "arehouse/"], r
     finally:
         cluster.stop()
+
+
+_VOCAB = [
+    "hdfs",
+    "hadoop",
+    "yarn",
+    "mapred",
+    "pyhdp",
+    "dfs",
+    "fs",
+    "-ls",
+    "-put",
+    "-get",
+    "-D",
+    "-fs",
+    "-conf",
+    "--config",
+    "--daemon",
+    "--loglevel",
+    "start",
+    "-",
+    "--",
+    "-t",
+    "application",
+    "-appStates",
+    "job",
+    "dfsadmin",
+    "-safemode",
+    "fsck",
+    "jar",
+    "streaming",
+    "-input",
+    "getconf",
+    "-confKey",
+    "-help",
+    "",
+    "/",
+    "file:",
+    "hdfs://",
+    "a=b",
+    "-Dx=y",
+    "org.apache.hadoop.fs.FsShell",
+    "__complete",
+    "completion",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_VOCAB), st.text(max_size=6)), min_size=1, max_size=8))
+def test_complete_never_raises(words):
+    got = completion.complete(words, remote=lambda cur: [], local=lambda cur: [], conf_keys=lambda: ["k"])
+    assert isinstance(got, list) and all(isinstance(c, str) for c in got)
+    assert completion.words_for(len(words) - 1, " ".join(words), list(words))[0]
