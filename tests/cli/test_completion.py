@@ -78,6 +78,11 @@ def test_fsshell_options_come_from_each_command_usage():
     assert completion.complete(["hdfs", "dfs", "-rmdir", "--"]) == ["--ignore-fail-on-non-empty"]
     # an option with a value: nothing to propose for the value
     assert completion.complete(["hdfs", "dfs", "-put", "-t", ""], remote=lambda c: ["/x"]) == []
+    # -find: paths, then the expression
+    assert completion.complete(["hdfs", "dfs", "-find", "-"]) == []  # its USAGE names no option
+    assert completion.complete(["hdfs", "dfs", "-find", "/", "-pr"]) == ["-print", "-print0"]
+    assert completion.complete(["hdfs", "dfs", "-find", "/", "-name", ""]) == []
+    assert completion.complete(["hdfs", "dfs", "-find", "/u"], remote=lambda c: ["R:" + c]) == ["R:/u"]
     # -help / -usage take command names
     assert completion.complete(["hdfs", "dfs", "-help", "ch"]) == ["checksum", "chgrp", "chmod", "chown"]
 

@@ -36,6 +36,8 @@ GENERIC_OPTIONS = ("-D", "-archives", "-conf", "-files", "-fs", "-jt", "-libjars
 _GENERIC_LOCAL = ("-conf", "-files", "-libjars", "-archives")
 #: FsShell commands whose leading path arguments are local (the last one is the destination).
 _LOCAL_FIRST = ("put", "copyFromLocal", "moveFromLocal", "appendToFile")
+#: The primaries and operators of ``-find`` expressions.
+_FIND_EXPRESSIONS = ("-a", "-and", "-iname", "-name", "-print", "-print0")
 #: FsShell commands whose arguments after the first are local.
 _LOCAL_REST = ("get", "copyToLocal", "moveToLocal", "getmerge")
 #: Where the options of a sub-command are documented: its target → ``module:ATTRIBUTE`` (a usage
@@ -412,6 +414,11 @@ def _complete_fsshell(rest: list[str], cur: str, generic: list[str], remote, loc
             k += 1
         k += 1
     positional = len(args) - k
+    if name == "find" and positional >= 1:  # the expression (Hadoop's find: -name, -iname, -print ...)
+        if args[-1] in ("-name", "-iname"):
+            return []
+        if cur.startswith("-") or any(a.startswith("-") for a in args[k:]):
+            return _prefixed(cur, list(_FIND_EXPRESSIONS))
     options_open = k == len(args) and (not args or args[-1] != "--")
     if cur.startswith("-") and options_open:
         return _prefixed(cur, sorted(options))
