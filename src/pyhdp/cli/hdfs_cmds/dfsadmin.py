@@ -426,18 +426,26 @@ def node_report(r: dict) -> list[str]:
     return lines
 
 
+# ``DatanodeInfo.AdminStates.toString`` by the report's ``Decommission Status`` text
+_ADMIN_STATE_NAMES = {
+    "Normal": "In Service",
+    "Decommission in progress": "Decommission In Progress",
+    "Decommissioned": "Decommissioned",
+}
+
+
 def print_topology(dfs: DistributedFileSystem) -> int:
     """``-printTopology``: the live nodes by rack (``DFSAdmin.printTopology``)."""
     from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
 
     racks: dict[str, list[dict]] = {}
-    for node in cluster_view(dfs).datanodes("live"):
+    for node in cluster_view(dfs).datanodes("all"):
         racks.setdefault(node.get("rack") or "/default-rack", []).append(node)
     for rack in sorted(racks):
         print(f"Rack: {rack}")
         for node in sorted(racks[rack], key=lambda n: n["name"]):
             state = node.get("adminState") or "Normal"
-            shown = "In Service" if state == "Normal" else state
+            shown = _ADMIN_STATE_NAMES.get(state, state)
             print(f"   {node['name']} ({node.get('hostname') or node['name'].rsplit(':', 1)[0]}) {shown}")
         print()
     return 0
