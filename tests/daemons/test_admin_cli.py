@@ -239,3 +239,21 @@ def test_get_datanode_info(cluster):
     assert re.match(r"^Uptime: \d+, Software version: \S+, Config version: ", _out(r))
     bad = cluster.cli("hdfs", "dfsadmin", "-getDatanodeInfo", "127.0.0.1:1")
     assert bad.returncode == 255 and "getDatanodeInfo: " in _err(bad) and "Connection refused" in _err(bad)
+
+
+def test_fsck_move_saves_readable_blocks_to_lost_found(cluster):
+    fs = cluster.fs()
+    data = os.urandom(2_500_000)  # blocks of 1 MiB, 1 MiB, 402848 B
+    with fs.create("/m.bin") as out:
+        out.write(data)
+    middle = fs.get_block_locations("/m.bin", 0, 1 << 40)[1]
+    for i in (1, 2, 3):
+        _corrupt(next(p for p in cluster.dn_data_dir(i).rglob(f"blk_{middle.block_id}") if p.is_file()))
+    assert cluster.cli("hdfs", "dfs", "-cat", "/m.bin").returncode != 0
+    wait_until(lambda: cluster.cli("hdfs", "fsck", "/m.bin").returncode == 1, 10, "the block to be known corrupt")
+    r = cluster.cli("hdfs", "fsck", "/m.bin", "-move")
+    assert r.returncode == 1, _out(r) + _err(r)
+    mb = 1 << 20
+    assert fs.cat("/lost+found/m.bin/0") == data[:mb]
+    assert fs.cat("/lost+found/m.bin/1") == data[2 * mb:]
+    assert fs.exists("/m.bin")  # -move alone keeps the file

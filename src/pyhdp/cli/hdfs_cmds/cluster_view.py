@@ -74,6 +74,18 @@ class ClusterView:
     def delete(self, path: str) -> None:
         self.dfs.delete(path, True)
 
+    def read_block(self, path: str, blk) -> bytes:
+        """The bytes of one block of ``path`` (``fsck -move``); a checksum error when no replica is good."""
+        stream = self.dfs.open(path)
+        try:
+            stream.seek(blk.offset)
+            data = stream.read(blk.length)
+        finally:
+            stream.close()
+        if len(data) != blk.length:
+            raise OSError(f"Could not obtain block {blk.name} of {path}")
+        return data
+
 
 class EmbeddedView(ClusterView):
     """The embedded store: its block directory is the one DataNode, always alive."""
@@ -151,6 +163,17 @@ class EmbeddedView(ClusterView):
 
     def delete(self, path: str) -> None:
         self.ns.delete(self.dfs.caller, path, True)
+
+    def read_block(self, path: str, blk) -> bytes:
+        from pyhdp.hdfs.streams import DFSInputStream
+
+        stream = DFSInputStream(
+            self.dfs, "/lost+found", blk.length, [type(blk)(blk.block_id, blk.genstamp, 0, blk.length)]
+        )
+        try:
+            return stream.readall()
+        finally:
+            stream.close()
 
 
 class DaemonView(ClusterView):

@@ -435,7 +435,7 @@ class Fsck:
         chain, out = 0, None
         for blk in blocks:
             try:
-                data = self._read_block(blk)
+                data = self.view.read_block(path, blk)
             except (ChecksumError, FsError, OSError):
                 data = None
             if data is None:
@@ -450,17 +450,6 @@ class Fsck:
         if out is not None:
             out.close()
         log.info("Fsck: copied the remains of the corrupted file %s to /lost+found", path)
-
-    def _read_block(self, blk) -> bytes:
-        from pyhdp.hdfs.streams import DFSInputStream
-
-        stream = DFSInputStream(
-            self.dfs, "/lost+found", blk.length, [type(blk)(blk.block_id, blk.genstamp, 0, blk.length)]
-        )
-        try:
-            return stream.readall()
-        finally:
-            stream.close()
 
     def replication_result(self) -> str:
         r = self.r
