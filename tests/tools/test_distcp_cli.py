@@ -215,3 +215,13 @@ def test_no_arguments_prints_the_usage(cli):
     assert r.returncode == 255
     assert r.stderr.startswith("usage: distcp OPTIONS [source_path...] <target_path>")
     assert "Invalid arguments" not in r.stderr
+
+
+def test_glob_sources(cli, src, tmp_path):
+    (src / "a2.txt").write_text("two\n")
+    r = cli("hadoop", "distcp", f"file://{src}/a*.txt", f"file://{src}/s?b", f"{HDFS}/g")
+    assert r.returncode == 0, r
+    ls = cli("hdfs", "dfs", "-ls", "-R", "-C", f"{HDFS}/g").stdout.split()
+    assert ls == [f"{HDFS}/g/{p}" for p in ("a.txt", "a2.txt", "sub", "sub/b.txt", "sub/c.txt")]
+    r = cli("hadoop", "distcp", f"file://{src}/z*", f"{HDFS}/g2")
+    assert r.returncode == 255 and f"file:{src}/z* doesn't exist" in r.stderr

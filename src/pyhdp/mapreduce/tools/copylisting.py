@@ -28,7 +28,13 @@ def resolve(uri: str, conf: Configuration) -> tuple[FileSystem, str]:
     from pyhdp.fs.registry import get_filesystem, split_uri
 
     fs = get_filesystem(uri, conf)
-    _scheme, _auth, path = split_uri(uri)
+    scheme, _auth, path = split_uri(uri)
+    if scheme and ("?" in uri or "#" in uri):  # glob characters, not a URI query/fragment
+        rest = uri.split(":", 1)[1]
+        if rest.startswith("//"):
+            rest = rest[2:]
+            rest = rest[rest.find("/") :] if "/" in rest else "/"
+        path = rest
     if not path.startswith("/"):
         path = posixpath.join(fs.working_directory(), path)
     path = posixpath.normpath(path)
@@ -85,6 +91,20 @@ def read_source_listing(path: str, conf: Configuration) -> list[str]:
     with fs.open(p) as f:
         text = f.read().decode("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
+
+def expand_globs(sources: list[str], conf: Configuration) -> list[str]:
+    """Hadoop's GlobbedCopyListing: each source pattern → the qualified paths it matches."""
+    from pyhdp.fs.glob import glob_status
+
+    out: list[str] = []
+    for src in sources:
+        fs, path = resolve(src, conf)
+        matches = glob_status(fs, path)
+        if not matches:
+            raise InvalidInputError(f"{fs.make_qualified(path)} doesn't exist")
+        out.extend(fs.make_qualified(st.path) for st in matches)
+    return out
 
 
 def build_listing(

@@ -21,6 +21,7 @@ from pyhdp.mapreduce.tools.copylisting import (
     InvalidInputError,
     assign_maps,
     build_listing,
+    expand_globs,
     read_source_listing,
     resolve,
     target_path,
@@ -79,9 +80,8 @@ def _describe(o: DistCpOptions) -> str:
 def execute(opts: DistCpOptions, conf: Configuration, err: IO[str]) -> int:
     from pyhdp.mapreduce.api import Component, JobSpec, Step, run_job
 
-    sources = (
-        read_source_listing(opts.source_file_listing, conf) if opts.source_file_listing else opts.sources
-    )
+    listed = read_source_listing(opts.source_file_listing, conf) if opts.source_file_listing else opts.sources
+    sources = expand_globs(listed, conf)
     tfs, tpath = resolve(opts.target, conf)
     try:
         tst = tfs.get_file_status(tpath)
