@@ -257,3 +257,17 @@ def test_fsck_move_saves_readable_blocks_to_lost_found(cluster):
     assert fs.cat("/lost+found/m.bin/0") == data[:mb]
     assert fs.cat("/lost+found/m.bin/1") == data[2 * mb:]
     assert fs.exists("/m.bin")  # -move alone keeps the file
+
+
+def test_metasave_counts_daemon_nodes_and_blocks(cluster, tmp_path):
+    fs = cluster.fs()
+    with fs.create("/ms.bin") as out:
+        out.write(os.urandom(1_200_000))  # 2 blocks
+    r = cluster.cli("hdfs", "dfsadmin", "-D", f"hadoop.log.dir={tmp_path}", "-metasave", "meta.txt")
+    assert r.returncode == 0, _err(r)
+    assert _out(r).startswith("Created metasave file meta.txt in the log directory of namenode hdfs://")
+    text = (tmp_path / "meta.txt").read_text()
+    assert re.search(r"^\d+ files and directories, 2 blocks = \d+ total$", text, re.M)
+    assert "Live Datanodes: 3\nDead Datanodes: 0\n" in text and "Metasave: Number of datanodes: 3\n" in text
+    for i in (1, 2, 3):
+        assert f"{_dn_name(cluster, i)} /default-rack IN " in text

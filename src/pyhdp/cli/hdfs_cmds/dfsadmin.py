@@ -302,29 +302,37 @@ def safemode(dfs: DistributedFileSystem, arg: str) -> int:
 
 
 def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> int:
+    """``-metasave <file>``: the NameNode's block summary written into the log directory."""
     import os
 
-    ns = dfs.namesystem
-    ns.check_superuser(dfs.caller)
-    log_dir = conf.get("hadoop.log.dir") or os.path.join(os.path.expanduser("~"), ".pyhdp", "logs")
-    os.makedirs(log_dir, exist_ok=True)
-    stats = ns.stats()
+    from pyhdp.cli.hdfs_cmds.cluster_view import cluster_view
     from pyhdp.hdfs.namenode.storage import java_date
 
+    view = cluster_view(dfs)
+    view.check_superuser()
+    log_dir = conf.get("hadoop.log.dir") or os.path.join(os.path.expanduser("~"), ".pyhdp", "logs")
+    os.makedirs(log_dir, exist_ok=True)
+    s = view.stats()
+    nodes = view.datanodes("all")
+    live = [n for n in nodes if n.get("alive", True)]
+    entries = view.fsck_walk("/")
+    files = sum(1 for e in entries if not e.inode.is_dir)
+    dirs = len(entries) - files
+    blocks = sum(len(e.blocks) for e in entries)
     with open(os.path.join(log_dir, filename), "w") as f:
-        f.write(
-            f"{stats.files + stats.dirs} files and directories, {stats.blocks} blocks = "
-            f"{stats.files + stats.dirs + stats.blocks} total\n"
-        )
-        f.write("Live Datanodes: 1\nDead Datanodes: 0\n")
-        f.write(f"Metasave: Blocks waiting for reconstruction: {stats.under_replicated}\n")
-        for bid, gs, path in ns.corrupt_blocks():
+        f.write(f"{files + dirs} files and directories, {blocks} blocks = {files + dirs + blocks} total\n")
+        f.write(f"Live Datanodes: {len(live)}\nDead Datanodes: {len(nodes) - len(live)}\n")
+        f.write(f"Metasave: Blocks waiting for reconstruction: {s.get('underReplicated', 0)}\n")
+        for bid, gs, path in view.corrupt_blocks():
             f.write(f"{path}: blk_{bid}_{gs} (replicas: l: 0 d: 0 c: 1 e: 0)\n")
-        f.write("Metasave: Blocks currently missing: 0\n")
+        f.write(f"Metasave: Blocks currently missing: {s.get('missing', 0)}\n")
         f.write("Mis-replicated blocks that have been postponed:\n")
         f.write("Metasave: Blocks being reconstructed: 0\n")
-        f.write("Metasave: Blocks 0 waiting deletion from 0 datanodes.\n")
-        f.write(f"Metasave: Number of datanodes: 1\n{dfs.store.datanode_address} IN {java_date()}\n")
+        f.write(f"Metasave: Blocks {s.get('pendingDeletion', 0)} waiting deletion from 0 datanodes.\n")
+        f.write(f"Metasave: Number of datanodes: {len(nodes)}\n")
+        for n in nodes:
+            state = "IN" if (n.get("adminState") or "Normal") == "Normal" else "DD"
+            f.write(f"{n['name']} {n.get('rack') or '/default-rack'} {state} {java_date(n.get('lastContact') or None)}\n")
     print(f"Created metasave file {filename} in the log directory of namenode {dfs.uri}")
     return 0
 
