@@ -123,7 +123,9 @@ def test_corrupt_replica_replaced_then_fsck_healthy(cluster):
     for _ in range(20):  # a reader meets the bad replica (dn1 is picked at random) and reports it
         r = cluster.cli("hdfs", "dfs", "-cat", "/c.bin")
         assert r.stdout == data, _err(r)
-    wait_until(lambda: block_file.exists() and block_file.read_bytes() == data, 30, "the replica to be replaced")
+    wait_until(
+        lambda: block_file.exists() and block_file.read_bytes() == data, 30, "the replica to be replaced"
+    )
 
     def healthy():
         out = _out(cluster.cli("hdfs", "fsck", "/c.bin", "-files", "-blocks", "-locations"))
@@ -166,7 +168,9 @@ def test_safemode_enter_refuses_put_leave_allows(cluster, tmp_path):
     r = cluster.cli("hdfs", "dfsadmin", "-safemode", "enter")
     assert (r.returncode, _out(r)) == (0, "Safe mode is ON\n")
     assert _out(cluster.cli("hdfs", "dfsadmin", "-safemode", "get")) == "Safe mode is ON\n"
-    assert _out(cluster.cli("hdfs", "dfsadmin", "-report")).startswith("Safe mode is ON\nConfigured Capacity: ")
+    assert _out(cluster.cli("hdfs", "dfsadmin", "-report")).startswith(
+        "Safe mode is ON\nConfigured Capacity: "
+    )
     put = cluster.cli("hdfs", "dfs", "-put", str(src), "/sm.txt")
     assert put.returncode == 1
     assert "put: Cannot create file/sm.txt._COPYING_. Name node is in safe mode." in _err(put)
@@ -177,7 +181,9 @@ def test_safemode_enter_refuses_put_leave_allows(cluster, tmp_path):
     assert cluster.cli("hdfs", "dfs", "-put", str(src), "/sm.txt").returncode == 0
     assert cluster.fs().cat("/sm.txt") == b"hello\n"
     roll = cluster.cli("hdfs", "dfsadmin", "-rollEdits")
-    assert roll.returncode == 0 and _out(roll).startswith("Successfully rolled edit logs.\nNew segment starts at txid ")
+    assert roll.returncode == 0 and _out(roll).startswith(
+        "Successfully rolled edit logs.\nNew segment starts at txid "
+    )
     refused = cluster.cli("hdfs", "dfsadmin", "-saveNamespace")
     assert refused.returncode == 255
     assert "saveNamespace: Safe mode should be turned ON in order to create namespace image." in _err(refused)
@@ -193,8 +199,10 @@ def test_namespace_quota_refuses_third_create(cluster):
     assert cluster.cli("hdfs", "dfs", "-touchz", "/q/b").returncode == 0
     third = cluster.cli("hdfs", "dfs", "-touchz", "/q/c")
     assert third.returncode == 1
-    assert ("touchz: The NameSpace quota (directories and files) of directory /q is exceeded: quota=3 "
-            "file count=4") in _err(third)
+    assert (
+        "touchz: The NameSpace quota (directories and files) of directory /q is exceeded: quota=3 "
+        "file count=4"
+    ) in _err(third)
     count = _out(cluster.cli("hdfs", "dfs", "-count", "-q", "/q")).split()
     assert count[:2] == ["3", "0"]
     assert cluster.cli("hdfs", "dfsadmin", "-clrQuota", "/q").returncode == 0
@@ -250,12 +258,14 @@ def test_fsck_move_saves_readable_blocks_to_lost_found(cluster):
     for i in (1, 2, 3):
         _corrupt(next(p for p in cluster.dn_data_dir(i).rglob(f"blk_{middle.block_id}") if p.is_file()))
     assert cluster.cli("hdfs", "dfs", "-cat", "/m.bin").returncode != 0
-    wait_until(lambda: cluster.cli("hdfs", "fsck", "/m.bin").returncode == 1, 10, "the block to be known corrupt")
+    wait_until(
+        lambda: cluster.cli("hdfs", "fsck", "/m.bin").returncode == 1, 10, "the block to be known corrupt"
+    )
     r = cluster.cli("hdfs", "fsck", "/m.bin", "-move")
     assert r.returncode == 1, _out(r) + _err(r)
     mb = 1 << 20
     assert fs.cat("/lost+found/m.bin/0") == data[:mb]
-    assert fs.cat("/lost+found/m.bin/1") == data[2 * mb:]
+    assert fs.cat("/lost+found/m.bin/1") == data[2 * mb :]
     assert fs.exists("/m.bin")  # -move alone keeps the file
 
 

@@ -103,20 +103,40 @@ class EmbeddedView(ClusterView):
         status = self.dfs.get_status()
         now = time.time()
         stats = self.ns.stats()
-        return [{
-            "name": addr, "hostname": hostname_of(addr), "adminState": "Normal", "alive": True,
-            "capacity": status.capacity, "dfsUsed": status.used, "remaining": status.remaining,
-            "nonDfsUsed": max(status.capacity - status.used - status.remaining, 0), "xceivers": 0,
-            "lastContact": now, "lastBlockReport": now, "numBlocks": stats.blocks,
-            "storageID": self.blocks.storage_id, "rack": DEFAULT_RACK,
-        }]
+        return [
+            {
+                "name": addr,
+                "hostname": hostname_of(addr),
+                "adminState": "Normal",
+                "alive": True,
+                "capacity": status.capacity,
+                "dfsUsed": status.used,
+                "remaining": status.remaining,
+                "nonDfsUsed": max(status.capacity - status.used - status.remaining, 0),
+                "xceivers": 0,
+                "lastContact": now,
+                "lastBlockReport": now,
+                "numBlocks": stats.blocks,
+                "storageID": self.blocks.storage_id,
+                "rack": DEFAULT_RACK,
+            }
+        ]
 
     def stats(self) -> dict:
         status = self.dfs.get_status()
         s = self.ns.stats()
-        return {"capacity": status.capacity, "used": status.used, "remaining": status.remaining,
-                "underReplicated": s.under_replicated, "corruptReplicaBlocks": s.corrupt_blocks,
-                "missing": 0, "pendingDeletion": 0, "safemode": self.ns.in_safe_mode(), "live": 1, "dead": 0}
+        return {
+            "capacity": status.capacity,
+            "used": status.used,
+            "remaining": status.remaining,
+            "underReplicated": s.under_replicated,
+            "corruptReplicaBlocks": s.corrupt_blocks,
+            "missing": 0,
+            "pendingDeletion": 0,
+            "safemode": self.ns.in_safe_mode(),
+            "live": 1,
+            "dead": 0,
+        }
 
     def check_superuser(self) -> None:
         self.ns.check_superuser(self.dfs.caller)
@@ -146,8 +166,12 @@ class EmbeddedView(ClusterView):
 
         if self._corrupt is None:
             self._corrupt = {bid for bid, _gs, _p in self.corrupt_blocks()}
-        node = {"name": self.dfs.store.datanode_address, "storageID": self.blocks.storage_id,
-                "rack": DEFAULT_RACK, "adminState": "Normal"}
+        node = {
+            "name": self.dfs.store.datanode_address,
+            "storageID": self.blocks.storage_id,
+            "rack": DEFAULT_RACK,
+            "adminState": "Normal",
+        }
         try:
             data, _meta = self.blocks.open_replica(blk.block_id, blk.genstamp)
         except ReplicaNotFoundError:

@@ -332,7 +332,9 @@ def metasave(dfs: DistributedFileSystem, conf: Configuration, filename: str) -> 
         f.write(f"Metasave: Number of datanodes: {len(nodes)}\n")
         for n in nodes:
             state = "IN" if (n.get("adminState") or "Normal") == "Normal" else "DD"
-            f.write(f"{n['name']} {n.get('rack') or '/default-rack'} {state} {java_date(n.get('lastContact') or None)}\n")
+            f.write(
+                f"{n['name']} {n.get('rack') or '/default-rack'} {state} {java_date(n.get('lastContact') or None)}\n"
+            )
     print(f"Created metasave file {filename} in the log directory of namenode {dfs.uri}")
     return 0
 
@@ -388,7 +390,10 @@ def report(dfs: DistributedFileSystem, rest: list[str]) -> int:
         out.append(f"Decommissioning datanodes ({len(dec)}):\n")
         for node in dec:
             out += node_report(node) + [""]
-    for state, flag in (("Entering maintenance", "-enteringmaintenance"), ("In maintenance", "-inmaintenance")):
+    for state, flag in (
+        ("Entering maintenance", "-enteringmaintenance"),
+        ("In maintenance", "-inmaintenance"),
+    ):
         if flag in chosen:
             out.append(f"{state} datanodes (0):\n")
     print("\n".join(out))
@@ -477,8 +482,10 @@ def datanode_info(dfs: DistributedFileSystem, addr: str) -> int:
             version = node.get("softwareVersion") or "3.3.6"
             print(f"Uptime: {uptime}, Software version: {version}, Config version: core-0.0.0,hdfs-1")
             return 0
-    raise OSError(f"Call From {socket_host()} to {addr} failed on connection exception: "
-                  "java.net.ConnectException: Connection refused")
+    raise OSError(
+        f"Call From {socket_host()} to {addr} failed on connection exception: "
+        "java.net.ConnectException: Connection refused"
+    )
 
 
 def socket_host() -> str:

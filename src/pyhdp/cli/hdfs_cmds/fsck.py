@@ -172,7 +172,9 @@ def block_id_check(dfs: DistributedFileSystem, block_ids: list[str]) -> int:
             f"No. of corrupted Replica: {len(reps['corrupt'])}",
         ]
         for n in reps["live"]:
-            lines.append(f"Block replica on datanode/rack: {n['name'].rsplit(':', 1)[0]}{n['rack']} is HEALTHY")
+            lines.append(
+                f"Block replica on datanode/rack: {n['name'].rsplit(':', 1)[0]}{n['rack']} is HEALTHY"
+            )
         for n in reps["corrupt"]:
             lines.append(
                 f"Block replica on datanode/rack: {n['name'].rsplit(':', 1)[0]}{n['rack']} is CORRUPT\t "
@@ -370,7 +372,9 @@ class Fsck:
                 line += f" Live_repl={live}"
                 if (self.show_locations or self.show_racks or self.show_details) and present:
                     locs = []
-                    for d, state in [(d, "LIVE") for d in reps["live"]] + [(d, "CORRUPT") for d in reps["corrupt"]]:
+                    for d, state in [(d, "LIVE") for d in reps["live"]] + [
+                        (d, "CORRUPT") for d in reps["corrupt"]
+                    ]:
                         if self.show_racks:
                             loc = f"{d['rack']}/{d['name']}"
                         else:
