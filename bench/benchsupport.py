@@ -233,10 +233,11 @@ def targets_table(targets: list[Target]) -> str:
     ]
     for t in targets:
         note = f" ({t.note})" if t.note else ""
+        name = t.name.replace("|", "\\|")
         required = f"{t.op} {t.limit:g}" if t.op else "-"
         result = f"**{t.status}**" if t.op else t.status
         lines.append(
-            f"| {t.issue} | {t.name}{note} | {fmt(t.value)} | {fmt(t.paired)} | {required} | "
+            f"| {t.issue} | {name}{note} | {fmt(t.value)} | {fmt(t.paired)} | {required} | "
             f"{t.meaning} | {result} |"
         )
     return "\n".join(lines)

@@ -11,8 +11,12 @@ table and the targets table; at the end one table of every target.  The prose of
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchsupport as bs  # noqa: E402
 
 
 def command_of(d: dict) -> str:
@@ -27,8 +31,8 @@ def section(path: str, d: dict) -> tuple[str, list[dict]]:
     title = d.get("benchmark", path)
     lines = [f"### {title}", "", "```bash", command_of(d), "```", ""]
     lines.append(
-        f"Run {env.get('date_utc', '?')} at commit `{d.get('git_head', '?')}`; load average at start "
-        f"{', '.join(f'{x:.1f}' for x in env.get('loadavg_start', [])) or '?'}; raw data `{path}`."
+        f"Commit `{d.get('git_head', '?')}`; environment captured when the run ended, {env.get('date_utc', '?')}, "
+        f"load average {', '.join(f'{x:.1f}' for x in env.get('loadavg_start', [])) or '?'} (2 cores); raw data `{path}`."
     )
     if d.get("harness_argv"):
         lines += [
@@ -39,7 +43,9 @@ def section(path: str, d: dict) -> tuple[str, list[dict]]:
             " ".join(shlex.quote(a) for a in d["harness_argv"]),
             "```",
         ]
-    lines += ["", d.get("table_md") or "", "", d.get("targets_md") or ""]
+    fields = {"issue", "name", "value", "op", "limit", "meaning", "paired", "note"}
+    targets = [bs.Target(**{k: v for k, v in t.items() if k in fields}) for t in d.get("targets", [])]
+    lines += ["", d.get("table_md") or "", "", bs.targets_table(targets)]
     mem = d.get("task_memory_mib")
     if mem:
         lines += [
@@ -65,7 +71,8 @@ def main() -> int:
     for t in every:
         req = f"{t['op']} {t['limit']:g}" if t["op"] else "-"
         val = "-" if t["value"] is None else f"{t['value']:.2f}"
-        print(f"| {t['issue']} | {t['name']} | {val} | {req} | {t['status']} |")
+        name = t["name"].replace("|", "\\|")
+        print(f"| {t['issue']} | {name} | {val} | {req} | {t['status']} |")
     return 0
 
 
