@@ -414,8 +414,14 @@ class ContainerManager:
             ]:
                 del self.containers[cid]
 
+    def snapshot(self) -> list[ContainerProc]:
+        """The containers now, taken under the lock: the HTTP handlers iterate this while the
+        launch and wait threads add and drop containers."""
+        with self.lock:
+            return list(self.containers.values())
+
     def app_containers(self, app_id: str) -> list[ContainerProc]:
-        return [c for c in self.containers.values() if c.app_id == app_id]
+        return [c for c in self.snapshot() if c.app_id == app_id]
 
 
 def _kill_group(pid: int, delay: float) -> None:

@@ -287,7 +287,7 @@ class NodeManager:
 
     async def node_info(self, request):
         assert self.cm is not None
-        cs = [c for c in self.cm.containers.values() if c.state != "DONE"]
+        cs = [c for c in self.cm.snapshot() if c.state != "DONE"]
         return self._json(
             {
                 "nodeInfo": {
@@ -316,7 +316,10 @@ class NodeManager:
         state = {"NEW": "NEW", "LOCALIZING": "LOCALIZING", "RUNNING": "RUNNING", "KILLING": "KILLING"}.get(
             c.state, "DONE"
         )
-        files = sorted(os.listdir(c.log_dir)) if os.path.isdir(c.log_dir) else []
+        try:
+            files = sorted(os.listdir(c.log_dir))
+        except OSError:  # not made yet, or cleaned up meanwhile
+            files = []
         return {
             "id": c.container_id,
             "state": state,
@@ -332,7 +335,7 @@ class NodeManager:
 
     async def containers(self, request):
         assert self.cm is not None
-        out = [self._container_json(c) for c in self.cm.containers.values()]
+        out = [self._container_json(c) for c in self.cm.snapshot()]
         return self._json({"containers": {"container": out} if out else None})
 
     async def container(self, request):
@@ -364,7 +367,7 @@ class NodeManager:
     async def apps(self, request):
         assert self.cm is not None
         by_app: dict[str, list] = {}
-        for c in self.cm.containers.values():
+        for c in self.cm.snapshot():
             by_app.setdefault(c.app_id, []).append(c)
         out = [
             {
