@@ -35,7 +35,14 @@ def test_report_lists_live_nodes_then_dead_after_kill(cluster):
     fs = cluster.fs()
     with fs.create("/r.bin") as out:
         out.write(os.urandom(300_000))
-    wait_until(lambda: sum(d["numBlocks"] for d in cluster.report("live")) == 3, 10, "3 replicas counted")
+    # a node's block count comes with its block report, its DFS Used with its next heartbeat
+    wait_until(
+        lambda: (lambda rep: sum(d["numBlocks"] for d in rep) == 3 and all(d["dfsUsed"] > 0 for d in rep))(
+            cluster.report("live")
+        ),
+        10,
+        "3 replicas counted and their space reported",
+    )
     r = cluster.cli("hdfs", "dfsadmin", "-report")
     assert r.returncode == 0, _err(r)
     text = _out(r)
