@@ -24,6 +24,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from pyhdp.errors import ChecksumError, FsError
+from pyhdp.hdfs.streams import SegmentedInputStream
 from pyhdp.net import httpclient, packets
 from pyhdp.net.errors import error_from_remote
 
@@ -355,7 +356,7 @@ class RemoteOutputStream(io.RawIOBase):
             pass
 
 
-class RemoteInputStream(io.RawIOBase):
+class RemoteInputStream(SegmentedInputStream):
     def __init__(self, fs: RemoteDistributedFileSystem, path: str, blocks: list[LocatedBlock], x: dict,
                  verify: bool = True):
         super().__init__()
@@ -371,59 +372,10 @@ class RemoteInputStream(io.RawIOBase):
         self._dead: set[str] = set()
         self._refetched = False
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_CUR:
-            offset += self._pos
-        elif whence == io.SEEK_END:
-            offset += self._length
-        if offset < 0:
-            raise OSError(22, "Cannot seek to a negative offset")
-        self._pos = offset
-        return offset
-
     def readinto(self, b) -> int:  # type: ignore[override]
         data = self.read(len(b))
         b[: len(data)] = data
         return len(data)
-
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
-        if size is None or size < 0:
-            return self.readall()
-        parts = []
-        while size > 0 and self._pos < self._length:
-            if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
-                self._load(self._pos)
-            start = self._pos - self._seg_start
-            out = self._seg[start: start + size]
-            self._pos += len(out)
-            size -= len(out)
-            parts.append(out)
-        if len(parts) == 1:
-            return parts[0].tobytes()
-        return b"".join(parts)
-
-    def readall(self) -> bytes:
-        parts = []
-        while True:
-            chunk = self.read(SEGMENT)
-            if not chunk:
-                return b"".join(parts)
-            parts.append(chunk)
-
-    def _block_at(self, pos: int) -> LocatedBlock:
-        for blk in self._blocks:
-            if blk.offset <= pos < blk.offset + blk.length:
-                return blk
-        raise EOFError(f"Cannot read at {pos} of {self.path}: past the last block")
 
     def _load(self, pos: int) -> None:
         """The segment at ``pos`` (prefetched by a thread while the caller used the previous one)."""

@@ -298,28 +298,22 @@ class DFSOutputStream(io.RawIOBase):
         return error
 
 
-class DFSInputStream(io.RawIOBase):
-    """Reads a file's blocks, verifying every chunk's CRC32C."""
+class SegmentedInputStream(io.RawIOBase):
+    """A seekable reader over a file's blocks, served one verified segment at a time.
 
-    def __init__(
-        self,
-        fs: DistributedFileSystem,
-        path: str,
-        length: int,
-        blocks: list[LocatedBlock],
-        verify: bool = True,
-    ):
-        super().__init__()
-        self._fs = fs
-        self.path = path
-        self._length = length
-        self._blocks = blocks
-        self._verify = verify
-        self._pos = 0
-        self._seg_start = 0
-        self._seg: memoryview = memoryview(b"")
-        self._fds: dict[int, tuple[int, int, int]] = {}  # block id -> (data fd, meta fd, bpc)
-        self._prefetch: _Prefetcher | None = None
+    Subclasses set ``path``, ``_length``, ``_blocks``, ``_pos``, ``_seg_start`` and ``_seg``
+    and implement ``_load(pos)``, which makes ``_seg`` the segment holding ``pos``.
+    """
+
+    path: str
+    _length: int
+    _blocks: list[LocatedBlock]
+    _pos: int
+    _seg_start: int
+    _seg: memoryview
+
+    def _load(self, pos: int) -> None:
+        raise NotImplementedError
 
     def readable(self) -> bool:
         return True
@@ -339,17 +333,6 @@ class DFSInputStream(io.RawIOBase):
             raise OSError(22, "Cannot seek to a negative offset")
         self._pos = offset
         return offset
-
-    def readinto(self, b) -> int:  # type: ignore[override]
-        if self._pos >= self._length:
-            return 0
-        if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
-            self._load(self._pos)
-        start = self._pos - self._seg_start
-        n = min(len(b), len(self._seg) - start)
-        b[:n] = self._seg[start : start + n]
-        self._pos += n
-        return n
 
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         if size is None or size < 0:
@@ -375,6 +358,47 @@ class DFSInputStream(io.RawIOBase):
                 return b"".join(parts)
             parts.append(chunk)
 
+    def _block_at(self, pos: int) -> LocatedBlock:
+        for blk in self._blocks:
+            if blk.offset <= pos < blk.offset + blk.length:
+                return blk
+        raise EOFError(f"Cannot read at {pos} of {self.path}: past the last block")
+
+
+class DFSInputStream(SegmentedInputStream):
+    """Reads a file's blocks, verifying every chunk's CRC32C."""
+
+    def __init__(
+        self,
+        fs: DistributedFileSystem,
+        path: str,
+        length: int,
+        blocks: list[LocatedBlock],
+        verify: bool = True,
+    ):
+        super().__init__()
+        self._fs = fs
+        self.path = path
+        self._length = length
+        self._blocks = blocks
+        self._verify = verify
+        self._pos = 0
+        self._seg_start = 0
+        self._seg: memoryview = memoryview(b"")
+        self._fds: dict[int, tuple[int, int, int]] = {}  # block id -> (data fd, meta fd, bpc)
+        self._prefetch: _Prefetcher | None = None
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        if self._pos >= self._length:
+            return 0
+        if not (self._seg_start <= self._pos < self._seg_start + len(self._seg)):
+            self._load(self._pos)
+        start = self._pos - self._seg_start
+        n = min(len(b), len(self._seg) - start)
+        b[:n] = self._seg[start : start + n]
+        self._pos += n
+        return n
+
     def close(self) -> None:
         if self._prefetch is not None:
             self._prefetch.stop()
@@ -399,12 +423,6 @@ class DFSInputStream(io.RawIOBase):
                 self._prefetch = _Prefetcher(self, start + len(data))
         self._seg_start = start
         self._seg = memoryview(data)
-
-    def _block_at(self, pos: int) -> LocatedBlock:
-        for blk in self._blocks:
-            if blk.offset <= pos < blk.offset + blk.length:
-                return blk
-        raise EOFError(f"Cannot read at {pos} of {self.path}: past the last block")
 
     def _open_block(self, blk: LocatedBlock) -> tuple[int, int, int]:
         got = self._fds.get(blk.block_id)
