@@ -458,6 +458,8 @@ def words_for(cword: int, line: str, shell_words: list[str]) -> tuple[list[str],
     if not line:
         return shell_words, ""
     words = _split_line(line)
+    if not words:  # a line that splits into nothing (e.g. only a comment)
+        return shell_words, ""
     cur, shell_cur = words[-1], shell_words[-1]
     lead = cur[: len(cur) - len(shell_cur)] if cur.endswith(shell_cur) else ""
     return words, lead
